@@ -1,0 +1,123 @@
+#include "harness/riva/asr_stream_client.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "harness/riva/asr_response.h"
+
+namespace voxperf {
+
+using nvidia::riva::asr::StreamingRecognizeRequest;
+using nvidia::riva::asr::StreamingRecognizeResponse;
+
+class RivaAsrStreamClient::Stream final
+    : public grpc::ClientBidiReactor<StreamingRecognizeRequest, StreamingRecognizeResponse>,
+      public Call,
+      public std::enable_shared_from_this<Stream> {
+ public:
+  Stream(RivaAsrStreamClient& client, const Utterance& utterance, RequestRecord& record, std::function<void()> done)
+      : client_(client), utterance_(utterance), record_(record), done_(std::move(done)) {
+    const auto& settings = client.settings_;
+    const auto& audio = utterance.audio;
+    chunk_bytes_ = static_cast<std::size_t>(std::chrono::duration<double>(settings.chunk).count() *
+                                            audio.sample_rate) * static_cast<std::size_t>(audio.channels) * 2;
+    chunk_bytes_ = std::max<std::size_t>(chunk_bytes_, 2);
+    chunks_ = (audio.bytes().size() + chunk_bytes_ - 1) / chunk_bytes_;
+    record_.item = utterance.id;
+    record_.reference = utterance.text;
+    record_.audio_seconds_in = audio.seconds();
+    apply_call_settings(settings.call, context_);
+    auto* streaming = request_.mutable_streaming_config();
+    streaming->set_interim_results(settings.interim_results);
+    *streaming->mutable_config() = recognition_config(settings, audio.sample_rate, audio.channels);
+  }
+
+  void start() override {
+    self_ = shared_from_this();  // released in OnDone
+    client_.stubs_.next().async()->StreamingRecognize(&context_, this);
+    AddHold();  // audio chunks are written from the timer thread, outside reactions
+    StartWrite(&request_);  // the config message
+    StartRead(&response_);
+    record_.sent = client_.clock_.now();
+    StartCall();
+  }
+
+  void cancel() override { context_.TryCancel(); }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok || next_chunk_ == chunks_) {
+      // Stream broken (OnDone says how), or the last chunk went out with the half-close.
+      if (ok && chunks_ == 0) {
+        StartWritesDone();
+      }
+      RemoveHold();
+      return;
+    }
+    const auto& settings = client_.settings_;
+    if (settings.real_time && next_chunk_ > 0) {
+      const TimePoint due = *record_.first_chunk_sent +
+                            std::chrono::duration_cast<Nanos>(settings.chunk * static_cast<double>(next_chunk_));
+      if (due > client_.clock_.now()) {
+        client_.timers_.at(due, [this] { write_chunk(); });  // the hold keeps this stream alive
+        return;
+      }
+    }
+    write_chunk();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    record_.responses.push_back(asr_response_event(response_, client_.clock_.now()));
+    StartRead(&response_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    record_.end = client_.clock_.now();
+    record_.status = to_status(status);
+    finish(std::move(self_), std::move(done_));
+  }
+
+ private:
+  void write_chunk() {
+    const auto all = utterance_.audio.bytes();
+    const std::size_t offset = next_chunk_ * chunk_bytes_;
+    const auto chunk = all.subspan(offset, std::min(chunk_bytes_, all.size() - offset));
+    request_.set_audio_content(chunk.data(), chunk.size());
+    const TimePoint now = client_.clock_.now();
+    if (next_chunk_ == 0) record_.first_chunk_sent = now;
+    ++next_chunk_;
+    record_.chunks_sent = next_chunk_;
+    if (next_chunk_ == chunks_) {
+      record_.last_chunk_sent = now;
+      StartWriteLast(&request_, grpc::WriteOptions());
+    } else {
+      StartWrite(&request_);
+    }
+  }
+
+  RivaAsrStreamClient& client_;
+  const Utterance& utterance_;
+  RequestRecord& record_;
+  std::function<void()> done_;
+  grpc::ClientContext context_;
+  StreamingRecognizeRequest request_;
+  StreamingRecognizeResponse response_;
+  std::size_t chunk_bytes_ = 0;
+  std::size_t chunks_ = 0;
+  std::size_t next_chunk_ = 0;
+  std::shared_ptr<Stream> self_;
+};
+
+RivaAsrStreamClient::RivaAsrStreamClient(ChannelPool& channels, std::span<const Utterance> utterances,
+                                         AsrSettings settings, TimerQueue& timers, const Clock& clock)
+    : stubs_(channels), utterances_(utterances), settings_(std::move(settings)), timers_(timers), clock_(clock) {
+  if (utterances_.empty()) throw std::invalid_argument("streaming ASR client needs at least one utterance");
+  if (settings_.chunk <= Nanos::zero()) throw std::invalid_argument("streaming ASR chunk length must be positive");
+}
+
+std::shared_ptr<Call> RivaAsrStreamClient::prepare(RequestRecord& record, std::function<void()> done) {
+  const auto& utterance = utterances_[record.index % utterances_.size()];
+  return std::make_shared<Stream>(*this, utterance, record, std::move(done));
+}
+
+}  // namespace voxperf

@@ -1,0 +1,36 @@
+// Streaming ASR over Riva's StreamingRecognize: one bidirectional stream per request, the utterance sent in
+// chunks of `chunk` audio, paced in real time by the shared TimerQueue, then a half-close; interim and final
+// transcripts are recorded as they arrive.
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include "harness/grpc/channel_pool.h"
+#include "harness/grpc/stub_pool.h"
+#include "harness/manifest.h"
+#include "harness/request_client.h"
+#include "harness/riva/asr_settings.h"
+#include "harness/timer_queue.h"
+#include "riva/proto/riva_asr.grpc.pb.h"
+
+namespace voxperf {
+
+class RivaAsrStreamClient final : public RequestClient {
+ public:
+  // `utterances` and `timers` must outlive the client; request i sends utterance i modulo their number.
+  RivaAsrStreamClient(ChannelPool& channels, std::span<const Utterance> utterances, AsrSettings settings,
+                      TimerQueue& timers, const Clock& clock = SystemClock::instance());
+
+  std::shared_ptr<Call> prepare(RequestRecord& record, std::function<void()> done) override;
+
+ private:
+  class Stream;
+  StubPool<nvidia::riva::asr::RivaSpeechRecognition> stubs_;
+  std::span<const Utterance> utterances_;
+  AsrSettings settings_;
+  TimerQueue& timers_;
+  const Clock& clock_;
+};
+
+}  // namespace voxperf

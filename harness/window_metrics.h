@@ -1,0 +1,51 @@
+// Metrics of one measured load window: pure functions of its records and its start and end times.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "harness/latency_histogram.h"
+#include "harness/request_metrics.h"
+#include "harness/wer.h"
+
+namespace voxperf {
+
+struct Window {
+  TimePoint start{};  // first request started (closed loop) or first scheduled arrival (open loop)
+  TimePoint end{};    // last request ended
+  LoadModel model = LoadModel::kClosedLoop;
+  double seconds() const { return seconds_between(start, end); }
+};
+
+struct WindowMetrics {
+  std::size_t requests = 0;   // records in the window
+  std::size_t completed = 0;  // ended with OK
+  std::size_t failed = 0;     // sent, ended with another status
+  std::size_t unsent = 0;     // never sent
+  std::map<std::string, std::size_t> errors_by_status;  // every status but OK, UNSENT included
+
+  // Over completed requests only: a failed request's timings describe the failure, not the service.
+  LatencyHistogram latency;
+  LatencyHistogram ttfa;
+  LatencyHistogram inter_chunk;
+  LatencyHistogram server_tail;
+  LatencyHistogram first_partial;
+  LatencyHistogram schedule_lag;  // over every sent request
+  std::vector<double> real_time_factors;  // sorted
+
+  double window_seconds = 0.0;
+  double throughput_rps = 0.0;  // completed / window seconds
+  double rtfx = 0.0;            // audio seconds of completed requests / window seconds
+  double chars_per_second = 0.0;
+  WordErrors word_errors;       // summed over completed requests that have a reference
+
+  std::size_t errors() const { return failed + unsent; }
+  double mean_real_time_factor() const;
+};
+
+WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window);
+
+}  // namespace voxperf

@@ -1,0 +1,21 @@
+// Benchmark case names: "<pipeline>/<model>/<profile>/<mode>/c:<N>" (DESIGN.md). They are the keys of stored
+// baselines, so repetitions go on the command line, never into the name.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace voxperf::bench {
+
+struct CaseName {
+  std::string pipeline;  // ASR, TTS, LLM
+  std::string model;
+  std::string profile;
+  std::string mode;      // stream, offline, batch, chat ...
+  std::size_t concurrency = 1;
+
+  std::string group() const { return pipeline + "/" + model + "/" + profile + "/" + mode; }
+  std::string str() const { return group() + "/c:" + std::to_string(concurrency); }
+};
+
+}  // namespace voxperf::bench

@@ -1,0 +1,105 @@
+#include "perf_tests/result_table.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace voxperf::bench {
+namespace {
+
+std::string fixed(double value, int decimals) {
+  if (std::isnan(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+  return text;
+}
+
+std::string errors_cell(const WindowMetrics& m) {
+  if (m.errors_by_status.empty()) return "0";
+  std::string cell = std::to_string(m.errors());
+  const char* separator = " (";
+  for (const auto& [status, count] : m.errors_by_status) {
+    cell += separator + status + " " + std::to_string(count);
+    separator = ", ";
+  }
+  return cell + ")";
+}
+
+std::string wer_cell(const WindowMetrics& m) {
+  const double rate = m.word_errors.rate();
+  return std::isnan(rate) ? "n/a" : fixed(100.0 * rate, 2) + "%";
+}
+
+void counter(benchmark::State& state, const char* name, double value) {
+  if (!std::isnan(value)) state.counters[name] = value;
+}
+
+}  // namespace
+
+void set_counters(benchmark::State& state, const WindowMetrics& m) {
+  counter(state, "requests", static_cast<double>(m.requests));
+  counter(state, "errors", static_cast<double>(m.errors()));
+  counter(state, "throughput_rps", m.throughput_rps);
+  counter(state, "rtfx", m.rtfx);
+  counter(state, "latency_mean_ms", m.latency.mean_ms());
+  counter(state, "latency_p50_ms", m.latency.percentile_ms(50));
+  counter(state, "latency_p90_ms", m.latency.percentile_ms(90));
+  counter(state, "latency_p99_ms", m.latency.percentile_ms(99));
+  counter(state, "ttfa_mean_ms", m.ttfa.mean_ms());
+  counter(state, "ttfa_p99_ms", m.ttfa.percentile_ms(99));
+  counter(state, "inter_chunk_mean_ms", m.inter_chunk.mean_ms());
+  counter(state, "inter_chunk_p99_ms", m.inter_chunk.percentile_ms(99));
+  counter(state, "first_partial_mean_ms", m.first_partial.mean_ms());
+  counter(state, "server_tail_mean_ms", m.server_tail.mean_ms());
+  counter(state, "server_tail_p99_ms", m.server_tail.percentile_ms(99));
+  counter(state, "chars_per_s", m.chars_per_second);
+  counter(state, "wer", m.word_errors.rate());
+}
+
+void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {
+  groups_[name.group()].push_back({name.concurrency, metrics});
+}
+
+std::size_t ResultTable::cases_with_errors() const {
+  std::size_t n = 0;
+  for (const auto& [group, rows] : groups_) {
+    for (const auto& row : rows) n += row.metrics.errors() > 0;
+  }
+  return n;
+}
+
+std::string ResultTable::markdown() const {
+  std::ostringstream out;
+  for (const auto& [group, rows] : groups_) {
+    const bool asr = group.rfind("ASR/", 0) == 0;
+    const bool streaming = group.size() >= 7 && group.compare(group.size() - 7, 7, "/stream") == 0;
+    out << "### " << group << "\n\n";
+    if (asr) {
+      out << "| Concurrency | Mean (ms) | P90 (ms) | P99 (ms) | Throughput (r/s) | RTFX | First Partial (ms) | "
+             "Server Tail (ms) | WER | Errors | Requests |\n"
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    } else {
+      out << "| Concurrency | Mean (ms) | P99 (ms) | Throughput (r/s) | RTFX | TTFA (ms) | P99 TTFA (ms) | "
+             "Inter-Chunk (ms) | Errors | Requests |\n"
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    }
+    for (const auto& [concurrency, m] : rows) {
+      out << "| " << concurrency << " | " << fixed(m.latency.mean_ms(), 1) << " | ";
+      if (asr) {
+        out << fixed(m.latency.percentile_ms(90), 1) << " | " << fixed(m.latency.percentile_ms(99), 1) << " | "
+            << fixed(m.throughput_rps, 2) << " | " << fixed(m.rtfx, 1) << "x | "
+            << (streaming ? fixed(m.first_partial.mean_ms(), 1) : "n/a") << " | "
+            << (streaming ? fixed(m.server_tail.mean_ms(), 1) : "n/a") << " | " << wer_cell(m);
+      } else {
+        out << fixed(m.latency.percentile_ms(99), 1) << " | " << fixed(m.throughput_rps, 2) << " | "
+            << fixed(m.rtfx, 1) << "x | " << fixed(m.ttfa.mean_ms(), 1) << " | " << fixed(m.ttfa.percentile_ms(99), 1)
+            << " | " << (streaming ? fixed(m.inter_chunk.mean_ms(), 1) : "n/a");
+      }
+      out << " | " << errors_cell(m) << " | " << m.requests << " |\n";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace voxperf::bench

@@ -1,0 +1,33 @@
+// The counters a case reports and the Markdown tables the suite prints, in the shape of the NIM speech
+// benchmark report (../shared/seeds/000_*): one table per pipeline/model/profile/mode, one row per concurrency.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/window_metrics.h"
+#include "perf_tests/case_name.h"
+
+namespace voxperf::bench {
+
+// Sets the case's Google Benchmark counters (plain values, milliseconds for times) from one window.
+void set_counters(benchmark::State& state, const WindowMetrics& metrics);
+
+class ResultTable {
+ public:
+  void add(const CaseName& name, const WindowMetrics& metrics);
+  std::string markdown() const;
+  std::size_t cases_with_errors() const;
+
+ private:
+  struct Row {
+    std::size_t concurrency;
+    WindowMetrics metrics;
+  };
+  std::map<std::string, std::vector<Row>> groups_;  // by CaseName::group(), rows in the order run
+};
+
+}  // namespace voxperf::bench
