@@ -1,5 +1,7 @@
 #include "harness/grpc/channel_pool.h"
 
+#include <cstdio>
+
 #include "harness/input_error.h"
 
 namespace voxperf {
@@ -37,8 +39,9 @@ void ChannelPool::wait_connected(Nanos timeout) const {
   const auto deadline = std::chrono::system_clock::now() + timeout;
   for (const auto& channel : channels_) {
     if (!channel->WaitForConnected(deadline)) {
-      const double seconds = std::chrono::duration<double>(timeout).count();
-      throw InputError("endpoint " + endpoint_.address + ": not reachable within " + std::to_string(seconds) +
+      char seconds[32];
+      std::snprintf(seconds, sizeof(seconds), "%.1f", std::chrono::duration<double>(timeout).count());
+      throw InputError("endpoint " + endpoint_.address + ": not reachable within " + seconds +
                        " s (connection state " + connectivity_name(channel->GetState(false)) + ")");
     }
   }

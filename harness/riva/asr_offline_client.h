@@ -21,7 +21,6 @@ class RivaAsrOfflineClient final : public RequestClient {
   std::shared_ptr<Call> prepare(RequestRecord& record, std::function<void()> done) override;
 
  private:
-  class Recognition;
   StubPool<nvidia::riva::asr::RivaSpeechRecognition> stubs_;
   std::span<const Utterance> utterances_;
   AsrSettings settings_;

@@ -2,43 +2,11 @@
 
 #include <stdexcept>
 
+#include "harness/grpc/unary_call.h"
+
 namespace voxperf {
 
-class RivaTtsBatchClient::Synthesis final : public Call, public std::enable_shared_from_this<Synthesis> {
- public:
-  Synthesis(RivaTtsBatchClient& client, const Prompt& prompt, RequestRecord& record, std::function<void()> done)
-      : client_(client), record_(record), done_(std::move(done)), request_(synthesize_request(client.settings_, prompt)) {
-    record_.item = prompt.id;
-    record_.text_chars = prompt.text.size();
-    apply_call_settings(client.settings_.call, context_);
-  }
-
-  void start() override {
-    record_.sent = client_.clock_.now();
-    client_.stubs_.next().async()->Synthesize(
-        &context_, &request_, &response_, [self = shared_from_this()](grpc::Status status) mutable {
-          const TimePoint now = self->client_.clock_.now();
-          if (status.ok()) {
-            self->record_.responses.push_back(
-                tts_response_event(self->response_, self->client_.settings_.sample_rate_hz, now));
-          }
-          self->record_.end = now;
-          self->record_.status = to_status(status);
-          auto done = std::move(self->done_);
-          finish(std::move(self), std::move(done));
-        });
-  }
-
-  void cancel() override { context_.TryCancel(); }
-
- private:
-  RivaTtsBatchClient& client_;
-  RequestRecord& record_;
-  std::function<void()> done_;
-  grpc::ClientContext context_;
-  nvidia::riva::tts::SynthesizeSpeechRequest request_;
-  nvidia::riva::tts::SynthesizeSpeechResponse response_;
-};
+namespace tts = nvidia::riva::tts;
 
 RivaTtsBatchClient::RivaTtsBatchClient(ChannelPool& channels, std::span<const Prompt> prompts, TtsSettings settings,
                                        const Clock& clock)
@@ -48,7 +16,21 @@ RivaTtsBatchClient::RivaTtsBatchClient(ChannelPool& channels, std::span<const Pr
 }
 
 std::shared_ptr<Call> RivaTtsBatchClient::prepare(RequestRecord& record, std::function<void()> done) {
-  return std::make_shared<Synthesis>(*this, prompts_[record.index % prompts_.size()], record, std::move(done));
+  using tts::SynthesizeSpeechRequest;
+  using tts::SynthesizeSpeechResponse;
+  const auto& prompt = prompts_[record.index % prompts_.size()];
+  record.item = prompt.id;
+  record.text_chars = prompt.text.size();
+  auto* stub = &stubs_.next();
+  return std::make_shared<UnaryCall<SynthesizeSpeechRequest, SynthesizeSpeechResponse>>(
+      record, std::move(done), clock_, settings_.call, synthesize_request(settings_, prompt),
+      [stub](grpc::ClientContext* context, const SynthesizeSpeechRequest* req, SynthesizeSpeechResponse* resp,
+             std::function<void(grpc::Status)> on_done) {
+        stub->async()->Synthesize(context, req, resp, std::move(on_done));
+      },
+      [rate = settings_.sample_rate_hz](const SynthesizeSpeechResponse& response, TimePoint at) {
+        return tts_response_event(response, rate, at);
+      });
 }
 
 }  // namespace voxperf

@@ -20,7 +20,6 @@ class RivaTtsBatchClient final : public RequestClient {
   std::shared_ptr<Call> prepare(RequestRecord& record, std::function<void()> done) override;
 
  private:
-  class Synthesis;
   StubPool<nvidia::riva::tts::RivaSpeechSynthesis> stubs_;
   std::span<const Prompt> prompts_;
   TtsSettings settings_;
