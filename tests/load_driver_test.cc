@@ -287,6 +287,30 @@ TEST_F(LoadDriverTest, DurationBoundedClosedLoopStops) {
   for (const auto& r : result.records) EXPECT_TRUE(r.ok());
 }
 
+TEST_F(LoadDriverTest, EveryTimeComesFromTheInjectedClock) {
+  // A clock that never moves: every stamp must equal it, so no code path reads the system clock behind it.
+  const ManualClock clock(TimePoint{} + std::chrono::hours(5));
+  ChannelPool channels(server_->endpoint());
+  TtsSettings settings;
+  settings.sample_rate_hz = 1000;
+  RivaTtsStreamClient client(channels, prompts_, settings, clock);
+  LoadDriver driver(client, timers_, clock);
+  LoadSpec spec;
+  spec.requests = 3;
+  const auto result = driver.run(spec);
+  EXPECT_EQ(result.window.start, clock.now());
+  EXPECT_EQ(result.window.end, clock.now());
+  for (const auto& r : result.records) {
+    EXPECT_EQ(r.intended_start, clock.now());
+    EXPECT_EQ(r.sent, clock.now());
+    EXPECT_EQ(r.end, clock.now());
+    for (const auto& e : r.responses) EXPECT_EQ(e.at, clock.now());
+  }
+  const auto m = summarize_window(result.records, result.window);
+  EXPECT_EQ(m.ttfa.count(), 3u);
+  EXPECT_DOUBLE_EQ(m.ttfa.max_ms(), 0.0);
+}
+
 TEST_F(LoadDriverTest, RejectsInconsistentSpecs) {
   ChannelPool channels(server_->endpoint());
   auto client = make_client(channels);
