@@ -2,6 +2,8 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -17,12 +19,37 @@ std::string describe_subformat(int format) {
   return "an unknown sample format";
 }
 
-}  // namespace
+// libsndfile reads the in-memory file through these callbacks.
+struct MemoryFile {
+  std::span<const std::byte> bytes;
+  sf_count_t position = 0;
+};
 
-PcmAudio read_wav(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  SF_INFO info{};
-  std::unique_ptr<SNDFILE, decltype(&sf_close)> file(sf_open(name.c_str(), SFM_READ, &info), &sf_close);
+sf_count_t memory_length(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size()); }
+
+sf_count_t memory_seek(sf_count_t offset, int whence, void* user) {
+  auto* file = static_cast<MemoryFile*>(user);
+  const auto size = static_cast<sf_count_t>(file->bytes.size());
+  sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? file->position : size;
+  file->position = std::clamp<sf_count_t>(base + offset, 0, size);
+  return file->position;
+}
+
+sf_count_t memory_read(void* out, sf_count_t count, void* user) {
+  auto* file = static_cast<MemoryFile*>(user);
+  const auto size = static_cast<sf_count_t>(file->bytes.size());
+  const sf_count_t n = std::clamp<sf_count_t>(size - file->position, 0, count);
+  std::memcpy(out, file->bytes.data() + file->position, static_cast<std::size_t>(n));
+  file->position += n;
+  return n;
+}
+
+sf_count_t memory_write(const void*, sf_count_t, void*) { return 0; }
+sf_count_t memory_tell(void* user) { return static_cast<MemoryFile*>(user)->position; }
+
+using SndFile = std::unique_ptr<SNDFILE, decltype(&sf_close)>;
+
+PcmAudio read_pcm16(SndFile file, const SF_INFO& info, const std::string& name) {
   if (!file) {
     throw InputError(name + ": not a readable WAV file (" + sf_strerror(nullptr) + ")");
   }
@@ -48,6 +75,23 @@ PcmAudio read_wav(const std::filesystem::path& path) {
   if (read <= 0) throw InputError(name + ": could not read samples (" + sf_strerror(file.get()) + ")");
   audio.samples.resize(static_cast<std::size_t>(read) * static_cast<std::size_t>(info.channels));
   return audio;
+}
+
+}  // namespace
+
+PcmAudio read_wav(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  SF_INFO info{};
+  SndFile file(sf_open(name.c_str(), SFM_READ, &info), &sf_close);
+  return read_pcm16(std::move(file), info, name);
+}
+
+PcmAudio parse_wav(std::span<const std::byte> bytes, const std::string& name) {
+  SF_VIRTUAL_IO io{memory_length, memory_seek, memory_read, memory_write, memory_tell};
+  MemoryFile memory{bytes};
+  SF_INFO info{};
+  SndFile file(sf_open_virtual(&io, SFM_READ, &info, &memory), &sf_close);
+  return read_pcm16(std::move(file), info, name);
 }
 
 }  // namespace voxperf

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace voxperf {
@@ -26,5 +27,9 @@ struct PcmAudio {
 // Throws InputError naming the file when it can not be opened, is not a WAV file, is not 16-bit PCM,
 // or holds no samples.
 PcmAudio read_wav(const std::filesystem::path& path);
+
+// The same checks on a WAV file held in memory (a Recognize request whose audio starts with a RIFF header);
+// `name` is what the error message calls it.
+PcmAudio parse_wav(std::span<const std::byte> bytes, const std::string& name);
 
 }  // namespace voxperf

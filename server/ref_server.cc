@@ -1,0 +1,113 @@
+#include "server/ref_server.h"
+
+#include <grpcpp/health_check_service_interface.h>
+
+#include <sstream>
+#include <thread>
+
+#include "harness/input_error.h"
+#include "server/asr_service.h"
+#include "server/espeak_engine.h"
+#include "server/service_context.h"
+#include "server/tcp_relay.h"
+#include "server/tts_service.h"
+#include "server/worker_pool.h"
+
+namespace voxperf::refserver {
+namespace {
+
+const char* const kServices[] = {"nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis"};
+
+std::string host_port(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
+  options_.asr_model.check();
+  if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (options_.timers == nullptr) {
+    own_timers_ = std::make_unique<ThreadTimerQueue>();
+    options_.timers = own_timers_.get();
+  }
+  context_ = std::make_unique<ServiceContext>();
+  context_->profile = options_.profile;
+  context_->faults = options_.faults;
+  context_->timers = options_.timers;
+  workers_ = std::make_unique<WorkerPool>(options_.workers);
+  espeak_ = std::make_unique<EspeakEngine>(options_.tts_segment_hook);
+  asr_ = std::make_unique<AsrService>(*context_, *workers_, options_.asr_model);
+  tts_ = std::make_unique<TtsService>(*context_, *espeak_);
+
+  // With the drop fault on, gRPC listens on a private loopback port and clients come in through the relay,
+  // which can close a connection; otherwise gRPC listens on the public address itself.
+  const bool relay = options_.faults.drop_fraction > 0;
+  const std::string listen = relay ? "127.0.0.1:0" : host_port(options_.host, options_.port);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  int bound = 0;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &bound);
+  // gRPC sets SO_REUSEPORT by default, which would let a second server share a port in use without a word.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
+  builder.RegisterService(asr_.get());
+  builder.RegisterService(tts_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || bound == 0) {
+    throw InputError("--host/--port: could not listen on " + listen + " (address in use or not local?)");
+  }
+  if (relay) {
+    relay_ = std::make_unique<TcpRelay>(options_.host, options_.port, bound);
+    context_->dropper = relay_.get();
+    port_ = relay_->port();
+  } else {
+    port_ = bound;
+  }
+  address_ = host_port(options_.host, port_);
+  auto* health = server_->GetHealthCheckService();
+  for (const char* service : kServices) health->SetServingStatus(service, true);
+}
+
+RefServer::~RefServer() { shutdown(std::chrono::seconds(1)); }
+
+void RefServer::shutdown(std::chrono::milliseconds grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  if (relay_) relay_->stop_accepting();
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  server_->Wait();
+  // Calls have ended; engine work still queued only drops its last references now.
+  relay_.reset();
+  espeak_.reset();
+  workers_.reset();
+  own_timers_.reset();
+}
+
+std::string RefServer::describe() const {
+  std::ostringstream out;
+  out << "listening on " << address_ << " profile=" << options_.profile.name
+      << " max_batch=" << options_.profile.max_batch << " workers=" << options_.workers
+      << " asr=pocketsphinx(en-US, 16000 Hz) tts=espeak-ng(en-US, " << espeak_->sample_rate() << " Hz)"
+      << " max_message_bytes=" << options_.max_message_bytes << " faults=" << options_.faults.describe();
+  return out.str();
+}
+
+std::string RefServer::activity() const {
+  const auto asr = asr_->admission().stats();
+  const auto tts = tts_->admission().stats();
+  std::ostringstream out;
+  out << "asr requests=" << asr.admitted << " peak_in_engine=" << asr.peak_active << " peak_queued=" << asr.peak_queued
+      << " decoders=" << asr_->decoders() << "; tts requests=" << tts.admitted << " peak_in_engine=" << tts.peak_active
+      << " peak_queued=" << tts.peak_queued;
+  const auto faults = asr_->faults().failed + tts_->faults().failed + asr_->faults().stalled +
+                      tts_->faults().stalled + asr_->faults().dropped + tts_->faults().dropped;
+  if (faults > 0) out << "; injected faults=" << faults;
+  return out.str();
+}
+
+}  // namespace voxperf::refserver

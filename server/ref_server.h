@@ -1,0 +1,75 @@
+// voxperf-refserver as a library: the Riva ASR and TTS services, the gRPC health service, the engines and
+// the worker pool, listening on one port. The binary (main.cc) and the tests both start it this way.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "harness/timer_queue.h"
+#include "server/fault_plan.h"
+#include "server/profile.h"
+#include "server/sphinx_decoder.h"
+
+namespace voxperf::refserver {
+
+class AsrService;
+class TtsService;
+class EspeakEngine;
+class WorkerPool;
+class TcpRelay;
+struct ServiceContext;
+
+struct RefServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: the kernel picks a free one
+  Profile profile = parse_profile("default");
+  FaultPlan faults;
+  std::size_t workers = 0;                     // 0: one per core
+  std::size_t max_message_bytes = 64u << 20;   // both directions
+  TimerQueue* timers = nullptr;                // null: the server's own timer thread
+  SphinxModel asr_model;
+  std::function<void(std::size_t segment)> tts_segment_hook;  // tests only: see EspeakEngine::SegmentHook
+};
+
+class RefServer {
+ public:
+  // Loads the engines and starts listening. Throws InputError when the address can not be bound or a model
+  // file is missing, std::runtime_error when an engine fails to load.
+  explicit RefServer(RefServerOptions options);
+  ~RefServer();  // shutdown(1 s) if not done yet
+  RefServer(const RefServer&) = delete;
+  RefServer& operator=(const RefServer&) = delete;
+
+  // Stops taking calls; calls still running after `grace` are cancelled. Returns when every call has ended.
+  void shutdown(std::chrono::milliseconds grace);
+
+  const std::string& address() const { return address_; }  // "127.0.0.1:PORT", what clients dial
+  int port() const { return port_; }
+  const RefServerOptions& options() const { return options_; }
+  std::string describe() const;  // the settings, for the start log line
+  std::string activity() const;  // what was served, for the stop log line
+
+  AsrService& asr() { return *asr_; }
+  TtsService& tts() { return *tts_; }
+
+ private:
+  RefServerOptions options_;
+  std::unique_ptr<TimerQueue> own_timers_;
+  std::unique_ptr<ServiceContext> context_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<EspeakEngine> espeak_;
+  std::unique_ptr<AsrService> asr_;
+  std::unique_ptr<TtsService> tts_;
+  std::unique_ptr<TcpRelay> relay_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace voxperf::refserver

@@ -1,0 +1,108 @@
+// The voxperf-refserver binary as CTest fixtures and CI use it: --port 0 with --port-file, a graceful stop
+// on SIGTERM, and a clear error with exit code 2 for a bad flag.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "refserver_support.h"
+
+extern char** environ;
+
+namespace voxperf::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace tts = nvidia::riva::tts;
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& output) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return error == 0 ? pid : -1;
+}
+
+// Waits for the process to exit (bounded, so a hang fails the test rather than stalling CTest); -1 if not.
+int exit_code(pid_t pid) {
+  int status = 0;
+  const bool exited = eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(30));
+  if (!exited) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class RefServerProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("voxperf-refserver-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(RefServerProcess, WritesItsPortServesAndStopsOnSigterm) {
+  const fs::path port_file = dir_ / "port", log = dir_ / "log";
+  const pid_t pid = spawn({VOXPERF_REFSERVER_BIN, "--port", "0", "--port-file", port_file, "--profile", "bs8"}, log);
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(eventually([&] { return fs::exists(port_file); })) << read_all(log);
+  const int port = std::stoi(read_all(port_file));
+  ASSERT_GT(port, 0);
+
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  auto stub = tts::RivaSpeechSynthesis::NewStub(channel);
+  tts::SynthesizeSpeechResponse response;
+  auto context = context_with_deadline();
+  const auto status = stub->Synthesize(context.get(), tts_request("The server runs as its own process."), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(response.audio().size(), 16000u);
+
+  kill(pid, SIGTERM);
+  EXPECT_EQ(exit_code(pid), 0);
+  const std::string output = read_all(log);
+  EXPECT_NE(output.find("listening on 127.0.0.1:" + std::to_string(port) + " profile=bs8"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("stopped on SIGTERM"), std::string::npos) << output;
+  EXPECT_NE(output.find("tts requests=1"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(port_file)) << "the port file goes away with the server";
+}
+
+TEST_F(RefServerProcess, BadFlagsExitWithCodeTwoAndSayWhy) {
+  const fs::path log = dir_ / "log";
+  EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--profile", "batch8"}, log)), 2);
+  EXPECT_NE(read_all(log).find("--profile 'batch8'"), std::string::npos) << read_all(log);
+  EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--fault-error", "1.5"}, log)), 2);
+  EXPECT_NE(read_all(log).find("--fault-error"), std::string::npos) << read_all(log);
+}
+
+TEST_F(RefServerProcess, APortInUseIsAClearError) {
+  refserver::RefServer holder({});
+  const fs::path log = dir_ / "log";
+  EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--port", std::to_string(holder.port())}, log)), 2);
+  EXPECT_NE(read_all(log).find("could not listen on 127.0.0.1:" + std::to_string(holder.port())), std::string::npos)
+      << read_all(log);
+}
+
+}  // namespace
+}  // namespace voxperf::testing
