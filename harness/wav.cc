@@ -49,7 +49,8 @@ sf_count_t memory_tell(void* user) { return static_cast<MemoryFile*>(user)->posi
 
 using SndFile = std::unique_ptr<SNDFILE, decltype(&sf_close)>;
 
-PcmAudio read_pcm16(SndFile file, const SF_INFO& info, const std::string& name) {
+// Throws InputError unless `file` opened as 16-bit PCM WAV with a sane rate and channel count.
+void check_pcm16(const SndFile& file, const SF_INFO& info, const std::string& name) {
   if (!file) {
     throw InputError(name + ": not a readable WAV file (" + sf_strerror(nullptr) + ")");
   }
@@ -65,6 +66,10 @@ PcmAudio read_pcm16(SndFile file, const SF_INFO& info, const std::string& name) 
     throw InputError(name + ": header gives " + std::to_string(info.channels) + " channels at " +
                      std::to_string(info.samplerate) + " Hz");
   }
+}
+
+PcmAudio read_pcm16(SndFile file, const SF_INFO& info, const std::string& name) {
+  check_pcm16(file, info, name);
   if (info.frames <= 0) throw InputError(name + ": the data chunk holds no samples");
 
   PcmAudio audio;
@@ -84,6 +89,17 @@ PcmAudio read_wav(const std::filesystem::path& path) {
   SF_INFO info{};
   SndFile file(sf_open(name.c_str(), SFM_READ, &info), &sf_close);
   return read_pcm16(std::move(file), info, name);
+}
+
+WavHeader parse_wav_header(std::span<const std::byte> bytes, const std::string& name) {
+  SF_VIRTUAL_IO io{memory_length, memory_seek, memory_read, memory_write, memory_tell};
+  MemoryFile memory{bytes};
+  SF_INFO info{};
+  SndFile file(sf_open_virtual(&io, SFM_READ, &info, &memory), &sf_close);
+  check_pcm16(file, info, name);
+  // Seeking to the first frame moves the in-memory file to where the samples start.
+  if (sf_seek(file.get(), 0, SEEK_SET) != 0) throw InputError(name + ": can not find where the samples start");
+  return {info.samplerate, info.channels, static_cast<std::size_t>(memory.position)};
 }
 
 PcmAudio parse_wav(std::span<const std::byte> bytes, const std::string& name) {

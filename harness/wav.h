@@ -32,4 +32,14 @@ PcmAudio read_wav(const std::filesystem::path& path);
 // `name` is what the error message calls it.
 PcmAudio parse_wav(std::span<const std::byte> bytes, const std::string& name);
 
+// The header of a WAV file of which `bytes` may hold only the beginning (NVIDIA's Riva clients stream a file
+// from byte 0, so a stream's first audio chunk starts with the header). Same checks as read_wav, except that
+// no samples need to follow yet.
+struct WavHeader {
+  int sample_rate = 0;
+  int channels = 0;
+  std::size_t data_offset = 0;  // where the samples start
+};
+WavHeader parse_wav_header(std::span<const std::byte> bytes, const std::string& name);
+
 }  // namespace voxperf

@@ -2,8 +2,9 @@
 // "<pipeline>/<model>/<profile>/<mode>/c:<N>" (DESIGN.md). One iteration is one measured load window
 // (manual time); repetitions come from --benchmark_repetitions. Every Google Benchmark flag works, e.g.
 //   voxperf_bench --benchmark_filter=TTS/.*/stream
-// voxperf's own flags: --riva HOST:PORT (a Riva server to measure; default: an in-process loopback server that
-// measures the harness itself), --asr-manifest, --tts-prompts, --requests-per-stream, --warmup.
+// voxperf's own flags: --riva HOST:PORT (a Riva server to measure; default: the embedded reference server,
+// pocketsphinx and espeak-ng behind the Riva protocol, started in process), --asr-manifest, --tts-prompts,
+// --requests-per-stream, --warmup.
 #include <benchmark/benchmark.h>
 
 #include <CLI/CLI.hpp>
@@ -20,14 +21,14 @@
 #include "harness/riva/asr_stream_client.h"
 #include "harness/riva/tts_batch_client.h"
 #include "harness/riva/tts_stream_client.h"
-#include "perf_tests/loopback_riva_server.h"
 #include "perf_tests/result_table.h"
+#include "server/ref_server.h"
 
 namespace voxperf::bench {
 namespace {
 
 struct Options {
-  std::string riva;  // empty: loopback
+  std::string riva;  // empty: the embedded reference server
   std::string asr_manifest = VOXPERF_SOURCE_DIR "/data/librivox.jsonl";
   std::string tts_prompts = VOXPERF_SOURCE_DIR "/data/tts_prompts.txt";
   std::size_t requests_per_stream = 2;  // requests per window = max(minimum, concurrency * this)
@@ -39,8 +40,8 @@ struct Options {
 // Everything the cases share: the server under test, data, channels and the pacer.
 struct Suite {
   Options options;
-  std::unique_ptr<LoopbackRivaServer> loopback;
-  std::string model = "loopback";
+  std::unique_ptr<refserver::RefServer> refserver;
+  std::string asr_model = "riva", tts_model = "riva", profile = "default";
   std::vector<Utterance> utterances;
   std::vector<Prompt> prompts;
   std::unique_ptr<ChannelPool> channels;
@@ -71,22 +72,22 @@ void register_cases(Suite& suite) {
     })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
   };
   for (std::size_t c : {1, 4, 16}) {
-    add({"ASR", suite.model, "default", "stream", c}, [&suite] {
+    add({"ASR", suite.asr_model, suite.profile, "stream", c}, [&suite] {
       return std::make_unique<RivaAsrStreamClient>(*suite.channels, suite.utterances, AsrSettings{}, suite.timers);
     });
   }
   for (std::size_t c : {1, 8}) {
-    add({"ASR", suite.model, "default", "offline", c}, [&suite] {
+    add({"ASR", suite.asr_model, suite.profile, "offline", c}, [&suite] {
       return std::make_unique<RivaAsrOfflineClient>(*suite.channels, suite.utterances, AsrSettings{});
     });
   }
   for (std::size_t c : {1, 4, 16, 64}) {
-    add({"TTS", suite.model, "default", "stream", c}, [&suite] {
+    add({"TTS", suite.tts_model, suite.profile, "stream", c}, [&suite] {
       return std::make_unique<RivaTtsStreamClient>(*suite.channels, suite.prompts, TtsSettings{});
     });
   }
   for (std::size_t c : {1, 8}) {
-    add({"TTS", suite.model, "default", "batch", c}, [&suite] {
+    add({"TTS", suite.tts_model, suite.profile, "batch", c}, [&suite] {
       return std::make_unique<RivaTtsBatchClient>(*suite.channels, suite.prompts, TtsSettings{});
     });
   }
@@ -96,7 +97,7 @@ int main_with_errors(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);  // takes the --benchmark_* flags out of argv
   Options options;
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
-  app.add_option("--riva", options.riva, "Riva server HOST:PORT to measure (default: in-process loopback server)");
+  app.add_option("--riva", options.riva, "Riva server HOST:PORT to measure (default: the embedded reference server)");
   app.add_option("--asr-manifest", options.asr_manifest, "JSON-lines manifest of {audio, text}")->check(CLI::ExistingFile);
   app.add_option("--tts-prompts", options.tts_prompts, "TTS prompts, one per line (id|text)")->check(CLI::ExistingFile);
   app.add_option("--requests-per-stream", options.requests_per_stream, "requests per window = concurrency x this")
@@ -109,13 +110,15 @@ int main_with_errors(int argc, char** argv) {
   suite->options = options;
   Endpoint endpoint;
   if (options.riva.empty()) {
-    suite->loopback = std::make_unique<LoopbackRivaServer>();
-    endpoint.address = suite->loopback->address();
-    std::cerr << "voxperf_bench: no --riva given; measuring the harness against its loopback server at "
-              << endpoint.address << " (scripted timings, no speech engine)\n";
+    suite->refserver = std::make_unique<refserver::RefServer>(refserver::RefServerOptions{});
+    endpoint.address = suite->refserver->address();
+    suite->asr_model = "pocketsphinx";
+    suite->tts_model = "espeak-ng";
+    suite->profile = suite->refserver->options().profile.name;
+    std::cerr << "voxperf_bench: no --riva given; measuring the embedded reference server: "
+              << suite->refserver->describe() << "\n";
   } else {
     endpoint.address = options.riva;
-    suite->model = "riva";
   }
   endpoint.channels = options.channels;
   suite->channels = std::make_unique<ChannelPool>(endpoint);

@@ -15,10 +15,6 @@ using nvidia::riva::asr::StreamingRecognizeResponse;
 
 namespace {
 
-grpc::Status injected_error(const ServiceContext& context) {
-  return {static_cast<grpc::StatusCode>(context.faults.error_code), "injected fault (voxperf-refserver --fault-error)"};
-}
-
 std::vector<std::int16_t> to_model_rate(std::vector<std::int16_t> samples, int rate) {
   if (rate == SphinxModel::kSampleRate) return samples;
   Resampler resampler(rate, SphinxModel::kSampleRate);
@@ -49,8 +45,7 @@ grpc::ServerUnaryReactor* AsrService::GetRivaSpeechRecognitionConfig(
     parameters["language_code"] = "en-US";
     parameters["sample_rate"] = std::to_string(SphinxModel::kSampleRate);
     parameters["engine"] = "pocketsphinx";
-    parameters["profile"] = context_.profile.name;
-    parameters["max_batch_size"] = std::to_string(context_.profile.max_batch);
+    add_profile_parameters(context_, parameters);
   }
   auto* reactor = call->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
@@ -60,7 +55,7 @@ grpc::ServerUnaryReactor* AsrService::GetRivaSpeechRecognitionConfig(
 grpc::ServerUnaryReactor* AsrService::Recognize(grpc::CallbackServerContext* call, const RecognizeRequest* request,
                                                 RecognizeResponse* response) {
   auto* reactor = call->DefaultReactor();
-  if (auto status = check_recognition_config(request->config(), true); !status.ok()) {
+  if (auto status = check_recognition_config(request->config()); !status.ok()) {
     reactor->Finish(status);
   } else if (picks_.error()) {
     reactor->Finish(injected_error(context_));
@@ -133,9 +128,7 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
     {
       std::lock_guard lock(mutex_);
       std::vector<std::int16_t> samples;
-      auto status = append_stream_audio(request_.audio_content(), first_chunk_, carry_, samples);
-      first_chunk_ = false;
-      if (!status.ok()) return finish(status);
+      if (auto status = audio_->append(request_.audio_content(), samples); !status.ok()) return finish(status);
       if (!admitted_) {
         pending_.insert(pending_.end(), samples.begin(), samples.end());
       } else {
@@ -156,11 +149,11 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
                      "the first StreamingRecognizeRequest must carry streaming_config, not audio_content"});
     }
     const auto& streaming = request_.streaming_config();
-    if (auto status = check_recognition_config(streaming.config(), false); !status.ok()) return finish(status);
+    if (auto status = check_recognition_config(streaming.config()); !status.ok()) return finish(status);
     if (service_.picks_.error()) return finish(injected_error(service_.context_));
     configured_ = true;
     interim_ = streaming.interim_results();
-    rate_ = streaming.config().sample_rate_hertz();
+    audio_ = std::make_unique<StreamAudio>(streaming.config().sample_rate_hertz());
     set_faults({service_.picks_.stall(), service_.picks_.drop()});
     ref();  // released when admitted
     service_.admission_.enter([this] { admitted(); });
@@ -179,26 +172,28 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
 
   // Called with mutex_ held; Strand::post never calls back into this stream.
   void post_decode(std::vector<std::int16_t> samples) {
+    if (samples.empty()) return;
     ref();
-    strand_->post([this, samples = std::move(samples)] {
-      if (!cancelled()) decode(samples);
+    strand_->post([this, samples = std::move(samples), rate = audio_->sample_rate()] {
+      if (!cancelled()) decode(samples, rate);
       unref();
     });
   }
 
   void post_final() {
     ref();
-    strand_->post([this] {
-      if (!cancelled()) finish_utterance();
+    strand_->post([this, ended = audio_->finish()] {
+      if (!cancelled()) finish_utterance(ended);
       unref();
     });
   }
 
   // On the strand: in order, one at a time.
-  void decode(const std::vector<std::int16_t>& samples) {
+  void decode(const std::vector<std::int16_t>& samples, int rate) {
     if (!decoder_) {
       decoder_ = service_.decoders_.acquire();
       decoder_->start();
+      rate_ = rate;
       if (rate_ != SphinxModel::kSampleRate) resampler_ = std::make_unique<Resampler>(rate_, SphinxModel::kSampleRate);
     }
     received_ += samples.size();
@@ -216,15 +211,9 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
     send(result(std::move(partial), false));
   }
 
-  void finish_utterance() {
-    {
-      std::lock_guard lock(mutex_);
-      if (!carry_.empty()) {
-        return finish({grpc::StatusCode::INVALID_ARGUMENT,
-                       "audio is not 16-bit PCM: the stream's audio_content has an odd number of bytes"});
-      }
-    }
-    if (!decoder_) decode({});
+  void finish_utterance(const grpc::Status& audio_ended) {
+    if (!audio_ended.ok()) return finish(audio_ended);
+    if (!decoder_) decode({}, SphinxModel::kSampleRate);  // no audio at all: an empty transcript
     if (resampler_) {
       model_rate_.clear();
       resampler_->flush(model_rate_);
@@ -250,12 +239,12 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
   AsrService& service_;
   std::shared_ptr<Strand> strand_;
   StreamingRecognizeRequest request_;  // reads: one at a time, on gRPC's threads
-  bool configured_ = false, first_chunk_ = true;
+  bool configured_ = false;
 
   std::mutex mutex_;  // guards what reads and admission share
   bool admitted_ = false, holds_slot_ = false, half_closed_ = false;
   std::vector<std::int16_t> pending_;
-  std::string carry_;
+  std::unique_ptr<StreamAudio> audio_;
 
   // Strand-only state.
   bool interim_ = false;

@@ -34,7 +34,7 @@ const std::vector<AsrModel>& asr_models() {
   return models;
 }
 
-grpc::Status check_recognition_config(const RecognitionConfig& config, bool offline) {
+grpc::Status check_recognition_config(const RecognitionConfig& config) {
   if (!config.model().empty()) {
     const auto& models = asr_models();
     if (std::none_of(models.begin(), models.end(), [&](const AsrModel& m) { return m.name == config.model(); })) {
@@ -51,7 +51,7 @@ grpc::Status check_recognition_config(const RecognitionConfig& config, bool offl
                    " is not supported; send LINEAR_PCM (16-bit signed little-endian samples)");
   }
   const int rate = config.sample_rate_hertz();
-  if ((rate != 0 || !offline) && (rate < kMinRate || rate > kMaxRate)) {
+  if (rate != 0 && (rate < kMinRate || rate > kMaxRate)) {
     return invalid("config.sample_rate_hertz " + std::to_string(rate) + " is not supported; use 8000 to 48000 (" +
                    std::to_string(SphinxModel::kSampleRate) + " is the model's own rate)");
   }
@@ -92,21 +92,43 @@ grpc::Status read_offline_audio(const RecognitionConfig& config, const std::stri
   return grpc::Status::OK;
 }
 
-grpc::Status append_stream_audio(const std::string& chunk, bool first_chunk, std::string& carry,
-                                 std::vector<std::int16_t>& samples) {
-  if (first_chunk && starts_with_riff(chunk)) {
-    return invalid("audio_content starts with a WAV header; stream raw LINEAR_PCM samples (strip the header)");
-  }
+grpc::Status StreamAudio::append(const std::string& chunk, std::vector<std::int16_t>& samples) {
   std::string_view rest(chunk);
-  if (!carry.empty() && !rest.empty()) {
-    carry += rest.front();
-    to_samples(carry.data(), 2, samples);
-    carry.clear();
+  if (first_ && !rest.empty()) {
+    first_ = false;
+    if (starts_with_riff(chunk)) {
+      WavHeader header;
+      try {
+        header = parse_wav_header(std::as_bytes(std::span(chunk.data(), chunk.size())), "audio_content (WAV header)");
+      } catch (const InputError& error) {
+        return invalid(std::string(error.what()) + "; the first audio_content must hold the whole header");
+      }
+      if (header.channels != 1) return invalid("audio_content (WAV header) has " + std::to_string(header.channels) +
+                                               " channels; send mono");
+      if (header.sample_rate < kMinRate || header.sample_rate > kMaxRate) {
+        return invalid("audio_content (WAV header) is at " + std::to_string(header.sample_rate) +
+                       " Hz; use 8000 to 48000");
+      }
+      sample_rate_ = header.sample_rate;
+      rest.remove_prefix(std::min(header.data_offset, rest.size()));
+    } else if (sample_rate_ == 0) {
+      return invalid("config.sample_rate_hertz is 0 and the audio has no WAV header; set the rate of the raw PCM");
+    }
+  }
+  if (!carry_.empty() && !rest.empty()) {
+    carry_ += rest.front();
+    to_samples(carry_.data(), 2, samples);
+    carry_.clear();
     rest.remove_prefix(1);
   }
   to_samples(rest.data(), rest.size(), samples);
-  if (rest.size() % 2 != 0) carry.assign(1, rest.back());
+  if (rest.size() % 2 != 0) carry_.assign(1, rest.back());
   return grpc::Status::OK;
+}
+
+grpc::Status StreamAudio::finish() const {
+  if (carry_.empty()) return grpc::Status::OK;
+  return invalid("audio is not 16-bit PCM: the stream's audio_content has an odd number of bytes");
 }
 
 }  // namespace voxperf::refserver

@@ -20,17 +20,30 @@ struct AsrModel {
 
 const std::vector<AsrModel>& asr_models();
 
-// `offline`: a Recognize call, whose audio may start with a WAV header that gives the rate.
-grpc::Status check_recognition_config(const nvidia::riva::asr::RecognitionConfig& config, bool offline);
+// A sample_rate_hertz of 0 is accepted here: the audio's WAV header may give it.
+grpc::Status check_recognition_config(const nvidia::riva::asr::RecognitionConfig& config);
 
 // Offline audio: raw LINEAR_PCM at the config's rate, or a whole 16-bit mono WAV file. On success fills
 // `samples` and `sample_rate`.
 grpc::Status read_offline_audio(const nvidia::riva::asr::RecognitionConfig& config, const std::string& audio,
                                 std::vector<std::int16_t>& samples, int& sample_rate);
 
-// Appends the samples of one streaming audio chunk; a byte left over from an odd-sized chunk is carried in
-// `carry` to the next. Rejects a WAV header, which must not be streamed.
-grpc::Status append_stream_audio(const std::string& chunk, bool first_chunk, std::string& carry,
-                                 std::vector<std::int16_t>& samples);
+// The audio of one StreamingRecognize call: raw LINEAR_PCM at the config's rate, or a WAV file streamed from
+// byte 0 (what NVIDIA's C++ and Python clients send: the header is in the first chunk and gives the rate).
+class StreamAudio {
+ public:
+  explicit StreamAudio(int config_rate) : sample_rate_(config_rate) {}
+  // Appends the samples of one audio_content message; a byte left over from an odd-sized chunk is carried
+  // to the next.
+  grpc::Status append(const std::string& chunk, std::vector<std::int16_t>& samples);
+  // At the half-close: an odd byte left means the audio was not 16-bit PCM.
+  grpc::Status finish() const;
+  int sample_rate() const { return sample_rate_; }  // 0 until known
+
+ private:
+  bool first_ = true;
+  int sample_rate_;
+  std::string carry_;
+};
 
 }  // namespace voxperf::refserver

@@ -2,8 +2,12 @@
 // timed. Tests pass a ManualTimerQueue to decide themselves when an injected delay has passed.
 #pragma once
 
+#include <google/protobuf/map.h>
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "harness/clock.h"
 #include "harness/timer_queue.h"
@@ -20,6 +24,18 @@ struct ServiceContext {
   const Clock* clock = &SystemClock::instance();
   ConnectionDropper* dropper = nullptr;  // set when faults.drop_fraction > 0
 };
+
+// The status a request picked by --fault-error fails with.
+inline grpc::Status injected_error(const ServiceContext& context) {
+  return {static_cast<grpc::StatusCode>(context.faults.error_code), "injected fault (voxperf-refserver --fault-error)"};
+}
+
+// The profile as config responses show it, so that a report can say which deployment it measured.
+inline void add_profile_parameters(const ServiceContext& context,
+                                   google::protobuf::Map<std::string, std::string>& parameters) {
+  parameters["profile"] = context.profile.name;
+  parameters["max_batch_size"] = std::to_string(context.profile.max_batch);
+}
 
 // Which requests of one service get which fault; decided when each request arrives.
 class FaultPicks {

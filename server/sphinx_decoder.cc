@@ -1,7 +1,9 @@
 #include "server/sphinx_decoder.h"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/err.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include "harness/input_error.h"
@@ -17,13 +19,28 @@ void SphinxModel::check() const {
   }
 }
 
+namespace {
+
+// pocketsphinx logs through one process-wide FILE*. Giving each decoder "-logfn" made every ps_init close and
+// reopen it while other decoders were writing to it (a crash under load), so logging is switched off once
+// for the process instead, and decoders are built one at a time.
+std::mutex& loading_mutex() {
+  static std::mutex mutex;
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { err_set_logfp(nullptr); });
+  return mutex;
+}
+
+}  // namespace
+
 SphinxDecoder::SphinxDecoder(const SphinxModel& model) {
   const std::string acoustic = model.acoustic.string();
   const std::string language = model.language.string();
   const std::string dictionary = model.dictionary.string();
-  // ps_init keeps its own reference to the config; -logfn keeps pocketsphinx's chatter out of the server log.
+  std::lock_guard lock(loading_mutex());
+  // ps_init keeps its own reference to the config.
   cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", acoustic.c_str(), "-lm", language.c_str(),
-                                 "-dict", dictionary.c_str(), "-logfn", "/dev/null", nullptr);
+                                 "-dict", dictionary.c_str(), nullptr);
   if (config == nullptr) throw std::runtime_error("pocketsphinx: could not build a decoder configuration");
   decoder_ = ps_init(config);
   cmd_ln_free_r(config);
@@ -63,7 +80,10 @@ std::string SphinxDecoder::finish() {
 
 std::string SphinxDecoder::transcribe(std::span<const std::int16_t> samples) {
   start();
-  process(samples);
+  // A whole utterance at once lets pocketsphinx normalize with the utterance's own cepstral mean.
+  if (!samples.empty() && ps_process_raw(decoder_, samples.data(), samples.size(), FALSE, TRUE) < 0) {
+    throw std::runtime_error("pocketsphinx: ps_process_raw failed");
+  }
   return finish();
 }
 

@@ -1,5 +1,9 @@
 // pocketsphinx decoders for the ASR service. A decoder is not thread-safe and loading one costs about 0.3 s
 // and 95 MB here, so the pool makes them on first need, up to the profile's batch size, and reuses them.
+// A reused decoder keeps its live cepstral mean, adapted to the channel by the utterances it has heard, as
+// pocketsphinx intends for a live stream. (Resetting it to the model's prior before every utterance was
+// tried: it made streaming WER worse and more dependent on history, not less.) So a transcript may differ by
+// a word depending on which decoder served it.
 #pragma once
 
 #include <cstddef>

@@ -17,10 +17,6 @@ namespace {
 
 constexpr int kMinRate = 8000, kMaxRate = 48000;
 
-grpc::Status injected_error(const ServiceContext& context) {
-  return {static_cast<grpc::StatusCode>(context.faults.error_code), "injected fault (voxperf-refserver --fault-error)"};
-}
-
 bool has_words(const std::string& text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
 }
@@ -84,8 +80,7 @@ grpc::ServerUnaryReactor* TtsService::GetRivaSynthesisConfig(
     parameters["language_code"] = "en-US";
     parameters["sample_rate"] = std::to_string(engine_.sample_rate());
     parameters["engine"] = "espeak-ng";
-    parameters["profile"] = context_.profile.name;
-    parameters["max_batch_size"] = std::to_string(context_.profile.max_batch);
+    add_profile_parameters(context_, parameters);
   }
   auto* reactor = call->DefaultReactor();
   reactor->Finish(grpc::Status::OK);

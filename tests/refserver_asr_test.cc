@@ -22,14 +22,17 @@ namespace {
 using namespace std::chrono_literals;
 namespace asr = nvidia::riva::asr;
 
-// Measured on Debian 12 with pocketsphinx 5prealpha and its en-us model (README, "Reference server"):
-// the five LibriVox recordings give 21 errors in 71 words offline (29.6 %) and 22 streaming (31.0 %);
-// plain pocketsphinx on the same files makes the same mistakes ("prudently" -> "prickly"). Decoders are
-// reused and adapt their cepstral mean across utterances, so a word may change from run to run: the bound
-// leaves four words of room.
-constexpr double kLibrivoxWerBound = 0.36;
-// The shared set (21 LibriSpeech and LJSpeech utterances, 326 words): measured 81 errors (24.9 %).
-constexpr double kSharedWerBound = 0.32;
+// Measured on Debian 12 with pocketsphinx 5prealpha and its en-us model (README, "Reference server").
+// The five LibriVox recordings: offline 20 errors in 71 words (28.2 %), streaming 19 (26.8 %); plain
+// pocketsphinx makes the same mistakes ("prudently" -> "prickly"). Decoders keep their channel-adapted
+// cepstral mean from utterance to utterance, so which decoder served what can move a word or two: the
+// bounds leave four words of room.
+constexpr double kLibrivoxOfflineWerBound = 0.34;
+constexpr double kLibrivoxStreamingWerBound = 0.33;
+// Offline decodes the whole utterance at once, streaming 160 ms at a time: they may differ by a few words.
+constexpr long kMostWordsStreamingMayDiffer = 4;
+// The shared set (21 LibriSpeech and LJSpeech utterances, 326 words): offline 83 to 85 errors (25.5-26.1 %).
+constexpr double kSharedWerBound = 0.31;
 
 struct Transcribed {
   WordErrors errors;
@@ -56,20 +59,17 @@ Transcribed transcribe(RequestClient& client, std::size_t requests, std::size_t 
   return out;
 }
 
+// A fresh server per test: decoders adapt to what they have heard, so a test's transcripts must not depend
+// on which tests ran before it in the same process.
 class RefServerAsr : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  void SetUp() override {
     refserver::RefServerOptions options;
     options.profile = refserver::parse_profile("bs4");
-    server_ = new refserver::RefServer(options);
+    server_ = std::make_unique<refserver::RefServer>(options);
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static refserver::RefServer* server_;
+  std::unique_ptr<refserver::RefServer> server_;
 };
-refserver::RefServer* RefServerAsr::server_ = nullptr;
 
 TEST_F(RefServerAsr, OfflineAndStreamingTranscribeLibrivoxAlike) {
   const auto utterances = load_utterances(kLibrivoxManifest);
@@ -88,10 +88,10 @@ TEST_F(RefServerAsr, OfflineAndStreamingTranscribeLibrivoxAlike) {
               offline.errors.rate(), offline.errors.errors(), offline.errors.reference_words,
               streaming.errors.rate(), streaming.errors.errors(), streaming.errors.reference_words);
   EXPECT_GT(offline.errors.reference_words, 50u);
-  EXPECT_LT(offline.errors.rate(), kLibrivoxWerBound);
-  EXPECT_LT(streaming.errors.rate(), kLibrivoxWerBound);
-  // Streaming decodes the same audio in 160 ms chunks: it may differ by a word or two, not more.
-  EXPECT_LE(std::abs(static_cast<long>(offline.errors.errors()) - static_cast<long>(streaming.errors.errors())), 3);
+  EXPECT_LT(offline.errors.rate(), kLibrivoxOfflineWerBound);
+  EXPECT_LT(streaming.errors.rate(), kLibrivoxStreamingWerBound);
+  EXPECT_LE(std::abs(static_cast<long>(offline.errors.errors()) - static_cast<long>(streaming.errors.errors())),
+            kMostWordsStreamingMayDiffer);
   // Interim results were asked for and came; audio_processed covers the audio sent.
   EXPECT_GT(streaming.partials, utterances.size());
   EXPECT_NEAR(streaming.audio_processed, streaming.audio_seconds, 0.01);
@@ -165,7 +165,8 @@ TEST_F(RefServerAsr, RecognizeAcceptsAWholeWavFileAndResamples) {
   auto status = stub->Recognize(context.get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const std::string from_wav = response.results(0).alternatives(0).transcript();
-  EXPECT_LE(word_errors(entries[1].text, from_wav).errors(), 2u) << from_wav;
+  // "he was not an ill disposed young man": pocketsphinx hears "until this blows" for "an ill disposed".
+  EXPECT_LE(word_errors(entries[1].text, from_wav).errors(), 3u) << from_wav;
 
   // The same speech sent as raw PCM at 8 kHz comes back through the resampler close to the original.
   auto audio = read_wav(entries[1].audio);
@@ -181,6 +182,41 @@ TEST_F(RefServerAsr, RecognizeAcceptsAWholeWavFileAndResamples) {
   EXPECT_NEAR(response.results(0).audio_processed(), audio.seconds(), 0.01);
   EXPECT_LE(word_errors(entries[1].text, response.results(0).alternatives(0).transcript()).rate(), 0.5)
       << response.results(0).alternatives(0).transcript();
+}
+
+TEST_F(RefServerAsr, StreamingAcceptsAWavFileSentFromByteZeroLikeNvidiasClients) {
+  // NVIDIA's Python streaming script sends the file from offset 0 in slices, with neither encoding nor
+  // sample_rate_hertz set: the server must take both from the header in the first chunk.
+  const auto entries = read_manifest(kLibrivoxManifest);
+  std::ifstream in(entries[1].audio, std::ios::binary);
+  const std::string wav((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto stub = asr::RivaSpeechRecognition::NewStub(dial(*server_));
+  auto context = context_with_deadline();
+  auto stream = stub->StreamingRecognize(context.get());
+  asr::StreamingRecognizeRequest config;
+  config.mutable_streaming_config()->mutable_config()->set_language_code("en-US");
+  config.mutable_streaming_config()->set_interim_results(true);
+  ASSERT_TRUE(stream->Write(config));
+  for (std::size_t at = 0; at < wav.size(); at += 3201) {  // odd slices: samples straddle messages too
+    asr::StreamingRecognizeRequest audio;
+    audio.set_audio_content(wav.substr(at, 3201));
+    ASSERT_TRUE(stream->Write(audio));
+  }
+  stream->WritesDone();
+  asr::StreamingRecognizeResponse response;
+  std::string final_transcript;
+  float processed = 0;
+  while (stream->Read(&response)) {
+    for (const auto& result : response.results()) {
+      if (!result.is_final()) continue;
+      final_transcript += result.alternatives(0).transcript();
+      processed = result.audio_processed();
+    }
+  }
+  const auto status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_LE(word_errors(entries[1].text, final_transcript).errors(), 3u) << final_transcript;
+  EXPECT_NEAR(processed, read_wav(entries[1].audio).seconds(), 0.001) << "the header is not audio";
 }
 
 TEST_F(RefServerAsr, ConfigListsOnlineAndOfflineModelsWithTheProfile) {

@@ -140,6 +140,10 @@ TEST_F(RefServerBadRequests, StreamingMustStartWithItsConfig) {
   expect_status(stream({config, header}), grpc::StatusCode::INVALID_ARGUMENT, "WAV header");
 
   expect_status(stream({}), grpc::StatusCode::INVALID_ARGUMENT, "ended before its first message");
+
+  asr::StreamingRecognizeRequest no_rate;
+  *no_rate.mutable_streaming_config()->mutable_config() = asr_config(0);
+  expect_status(stream({no_rate, audio}), grpc::StatusCode::INVALID_ARGUMENT, "no WAV header");
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ packages=(
   # data sets, reports, command lines, HTTP targets
   nlohmann-json3-dev libsndfile1-dev libcli11-dev libcurl4-openssl-dev
   # reference server engines and the LibriVox test set
-  libpocketsphinx-dev pocketsphinx-en-us pocketsphinx-testdata libespeak-ng-dev libsoxr-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
+  libespeak-ng-dev espeak-ng-data libsoxr-dev
 )
 
 missing=()
