@@ -79,7 +79,19 @@ void RefServer::shutdown(std::chrono::milliseconds grace) {
   stopped_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
   if (relay_) relay_->stop_accepting();
-  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  // Requests in the engines (or queued for them) get up to `grace` to finish. gRPC's own Shutdown deadline
+  // would also wait that long for idle client connections, so the waiting is done here and gRPC is told to
+  // stop at once, cancelling whatever is still running (stalled streams, say).
+  const auto give_up = std::chrono::steady_clock::now() + grace;
+  auto busy = [this] {
+    const auto asr = asr_->admission().stats();
+    const auto tts = tts_->admission().stats();
+    return asr.active + asr.queued + tts.active + tts.queued > 0;
+  };
+  while (busy() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  server_->Shutdown(std::chrono::system_clock::now());
   server_->Wait();
   // Calls have ended; engine work still queued only drops its last references now.
   relay_.reset();

@@ -45,7 +45,8 @@ class RefServer {
   RefServer(const RefServer&) = delete;
   RefServer& operator=(const RefServer&) = delete;
 
-  // Stops taking calls; calls still running after `grace` are cancelled. Returns when every call has ended.
+  // Says NOT_SERVING, gives requests in the engines up to `grace` to finish, then stops gRPC, cancelling
+  // what is still running. Returns when every call has ended.
   void shutdown(std::chrono::milliseconds grace);
 
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT", what clients dial

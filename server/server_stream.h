@@ -78,10 +78,8 @@ class ServerStream : public grpc::ServerBidiReactor<Request, Response> {
       stalled_ = true;  // keep the call open, send nothing; OnCancel ends it
       queue_.clear();
     } else if (written_ == 1 && faults_.drop && service_.dropper != nullptr) {
-      const std::string peer = call_->peer();
-      lock.unlock();
-      service_.dropper->drop(peer);
-      lock.lock();
+      // Under the lock, so that no engine thread starts the next write before the connection is gone.
+      service_.dropper->drop(call_->peer());
     }
     pump(lock);
   }

@@ -166,7 +166,8 @@ void TcpRelay::loop() {
       for (int port : to_drop_) {
         auto it = pairs_.find(port);
         if (it == pairs_.end()) continue;
-        delete it->second;  // closes both sockets
+        it->second->write_to(0);  // what the relay already holds for the client was on the wire: pass it on
+        delete it->second;        // closes both sockets
         pairs_.erase(it);
         ++dropped_;
       }

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "mocks/manual_timer_queue.h"
 #include "refserver_support.h"
 #include "server/asr_service.h"
@@ -200,8 +201,10 @@ TEST(RefServerFaults, DroppedConnectionFailsThePickedStreamAndTheServerGoesOn) {
   const auto third = synthesize_online(*stub, 60s);
   EXPECT_TRUE(first.status.ok()) << first.status.error_message();
   EXPECT_EQ(second.status.error_code(), grpc::StatusCode::UNAVAILABLE) << second.status.error_message();
-  EXPECT_GE(second.chunks, 1u);
-  EXPECT_LT(second.chunks, first.chunks);
+  // The connection closes once the first chunk has left the stream and before the next is written; whether
+  // the first chunk's bytes reach the client before the close is a race, as in any real connection loss.
+  EXPECT_LE(second.chunks, 1u);
+  EXPECT_GT(first.chunks, 1u);
   EXPECT_TRUE(third.status.ok()) << "a new connection works: " << third.status.error_message();
   EXPECT_EQ(third.chunks, first.chunks);
   EXPECT_EQ(server.tts().faults().dropped.load(), 1u);
@@ -219,6 +222,36 @@ TEST(RefServerShutdown, EndsStalledStreamsInsteadOfHanging) {
   client.join();
   EXPECT_LE(outcome.chunks, 1u);
   EXPECT_FALSE(outcome.status.ok());
+}
+
+TEST(RefServerShutdown, LetsARunningRequestFinishWithinTheGrace) {
+  mocks::ManualTimerQueue timers;
+  refserver::RefServerOptions options;
+  options.faults.first_response_delay = 1h;  // the request stays in the engine until the test fires its timer
+  options.timers = &timers;
+  refserver::RefServer server(options);
+  auto stub = tts::RivaSpeechSynthesis::NewStub(dial(server));
+  grpc::Status status;
+  std::thread client([&] {
+    tts::SynthesizeSpeechResponse response;
+    auto context = context_with_deadline();
+    status = stub->Synthesize(context.get(), tts_request(kText), &response);
+  });
+  ASSERT_TRUE(eventually([&] { return timers.size() == 1; }));
+  std::thread stopper([&] { server.shutdown(60s); });
+  // Stopping has begun (health says NOT_SERVING) while the request is still held in the engine...
+  auto health = grpc::health::v1::Health::NewStub(dial(server));
+  ASSERT_TRUE(eventually([&] {
+    grpc::health::v1::HealthCheckResponse response;
+    auto context = context_with_deadline();
+    health->Check(context.get(), {}, &response);
+    return response.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+  }));
+  // ...and it still completes normally once its delay has passed.
+  ASSERT_TRUE(timers.run_next());
+  client.join();
+  stopper.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace
