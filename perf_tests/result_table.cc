@@ -14,17 +14,6 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-std::string errors_cell(const WindowMetrics& m) {
-  if (m.errors_by_status.empty()) return "0";
-  std::string cell = std::to_string(m.errors());
-  const char* separator = " (";
-  for (const auto& [status, count] : m.errors_by_status) {
-    cell += separator + status + " " + std::to_string(count);
-    separator = ", ";
-  }
-  return cell + ")";
-}
-
 std::string wer_cell(const WindowMetrics& m) {
   const double rate = m.word_errors.rate();
   return std::isnan(rate) ? "n/a" : fixed(100.0 * rate, 2) + "%";
@@ -35,6 +24,17 @@ void counter(benchmark::State& state, const char* name, double value) {
 }
 
 }  // namespace
+
+std::string errors_cell(const WindowMetrics& m) {
+  if (m.errors_by_status.empty()) return "0";
+  std::string cell = std::to_string(m.errors());
+  const char* separator = " (";
+  for (const auto& [status, count] : m.errors_by_status) {
+    cell += separator + status + " " + std::to_string(count);
+    separator = ", ";
+  }
+  return cell + ")";
+}
 
 void set_counters(benchmark::State& state, const WindowMetrics& m) {
   counter(state, "requests", static_cast<double>(m.requests));

@@ -13,6 +13,9 @@
 
 namespace voxperf::bench {
 
+// "0", or "3 (DEADLINE_EXCEEDED 1, UNAVAILABLE 2)": the Errors cell, and a failed case's label.
+std::string errors_cell(const WindowMetrics& metrics);
+
 // Sets the case's Google Benchmark counters (plain values, milliseconds for times) from one window.
 void set_counters(benchmark::State& state, const WindowMetrics& metrics);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <mutex>
 
 #include "server/language.h"
 #include "server/resampler.h"
@@ -142,14 +143,15 @@ class TtsService::Stream final : public ServerStream<SynthesizeSpeechRequest, Sy
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      if (!started_) finish({grpc::StatusCode::INVALID_ARGUMENT, "the stream ended before its request"});
-      return;  // the expected half-close
+      if (!started_) return finish({grpc::StatusCode::INVALID_ARGUMENT, "the stream ended before its request"});
+      return end_of_input();  // the expected half-close (or a broken stream, which OnCancel ends)
     }
     if (started_) {  // a second request, read into extra_
-      extra_request_ = true;
-      return finish({grpc::StatusCode::INVALID_ARGUMENT,
-                     "SynthesizeOnline takes one request per stream followed by a half-close (as Riva servers "
-                     "before 2.25 do); open a new stream for more text"});
+      finish({grpc::StatusCode::INVALID_ARGUMENT,
+              "SynthesizeOnline takes one request per stream followed by a half-close (as Riva servers "
+              "before 2.25 do); open a new stream for more text"});
+      extra_request_ = true;  // after finish: stopping the engine must not end the call as CANCELLED first
+      return;
     }
     started_ = true;
     const Voice* voice = nullptr;
@@ -189,13 +191,26 @@ class TtsService::Stream final : public ServerStream<SynthesizeSpeechRequest, Sy
         chunk_.clear();
         resampler_->flush(chunk_);
         send_chunk();
-        finish(grpc::Status::OK);
+        end_of_audio();
       } else {
         finish(grpc::Status::CANCELLED);
       }
       unref();
     };
     service_.engine_.submit(std::move(job));
+  }
+
+  // The stream ends OK once the audio is all sent and the client has half-closed, in either order: a second
+  // request arriving before the half-close must still get its INVALID_ARGUMENT.
+  void end_of_input() {
+    std::lock_guard lock(end_mutex_);
+    input_ended_ = true;
+    if (audio_ended_) finish(grpc::Status::OK);
+  }
+  void end_of_audio() {
+    std::lock_guard lock(end_mutex_);
+    audio_ended_ = true;
+    if (input_ended_) finish(grpc::Status::OK);
   }
 
   void send_chunk() {
@@ -213,6 +228,8 @@ class TtsService::Stream final : public ServerStream<SynthesizeSpeechRequest, Sy
   std::atomic<bool> extra_request_{false};
   const Voice* voice_ = nullptr;
   std::atomic<bool> holds_slot_{false};
+  std::mutex end_mutex_;
+  bool input_ended_ = false, audio_ended_ = false;
   // Engine-thread state.
   std::unique_ptr<Resampler> resampler_;
   std::vector<std::int16_t> chunk_;

@@ -31,6 +31,7 @@ ChannelPool::ChannelPool(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
     // Without these, channels with equal arguments share one subchannel, i.e. one TCP connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("voxperf.channel_index", static_cast<int>(i));
+    if (!endpoint_.tls_server_name.empty()) args.SetSslTargetNameOverride(endpoint_.tls_server_name);
     channels_.push_back(grpc::CreateCustomChannel(endpoint_.address, credentials, args));
   }
 }

@@ -18,6 +18,7 @@ struct Endpoint {
   std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
   std::size_t channels = 1;
   int max_message_bytes = 64 << 20;  // batch TTS of long text passes gRPC's 4 MiB default
+  std::string tls_server_name;  // TLS: the name to expect in the server's certificate, when not the host's
 };
 
 class ChannelPool {

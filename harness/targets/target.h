@@ -1,0 +1,58 @@
+// A target is one deployment to measure: a model at a profile behind an endpoint, with the modes,
+// concurrencies, data and connection settings of its cases. Targets come from a JSON targets file
+// (targets_file.h; schema in the README).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace voxperf {
+
+enum class TargetKind { kRivaAsr, kRivaTts };
+const char* target_kind_name(TargetKind kind);  // "riva_asr", "riva_tts"
+
+struct TlsSettings {
+  bool enabled = false;
+  std::filesystem::path ca_file;      // empty: the system's roots
+  std::filesystem::path client_cert;  // PEM; with client_key, for mutual TLS
+  std::filesystem::path client_key;
+  std::string server_name;            // expected name in the server's certificate, when not the endpoint's host
+};
+
+struct Target {
+  std::string model;               // as cases name it: parakeet-ctc-1.1b, Magpie, FastPitch
+  std::string profile = "default"; // bs8, bs64 ...
+  TargetKind kind = TargetKind::kRivaAsr;
+  // host:port, or "embedded": voxperf's reference server, started in process with `profile`.
+  std::string endpoint;
+  std::vector<std::string> modes;          // riva_asr: stream, offline; riva_tts: stream, batch
+  std::vector<std::size_t> concurrency;    // one case per mode and concurrency
+  std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency)
+  std::size_t warmup_requests = 2;
+  std::filesystem::path data;              // ASR manifest or TTS prompts, resolved against the targets file
+  std::string language_code = "en-US";
+  std::string voice;                       // TTS; empty: the server's default
+  int sample_rate_hz = 22050;              // TTS output rate
+  std::chrono::milliseconds chunk{160};    // streaming ASR audio per message
+  bool interim_results = true;             // streaming ASR
+  bool real_time = true;                   // streaming ASR: pace chunks as a live caller does
+  TlsSettings tls;
+  // Headers sent with every call. `metadata` holds the values with ${VARS} expanded: secrets, never printed or
+  // written anywhere. `metadata_as_written` keeps the file's text ("Bearer ${NGC_API_KEY}") for reports.
+  std::vector<std::pair<std::string, std::string>> metadata;
+  std::vector<std::pair<std::string, std::string>> metadata_as_written;
+  std::size_t max_message_bytes = 64u << 20;
+  std::chrono::milliseconds deadline{60'000};  // per request
+  std::size_t channels = 4;                    // gRPC connections to the endpoint
+
+  bool embedded() const { return endpoint == "embedded"; }
+  std::size_t requests_for(std::size_t c) const {
+    return requests_per_window > 0 ? requests_per_window : std::max<std::size_t>(5, 2 * c);
+  }
+};
+
+}  // namespace voxperf

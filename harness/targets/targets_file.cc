@@ -1,0 +1,309 @@
+#include "harness/targets/targets_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <set>
+
+#include "harness/input_error.h"
+
+namespace voxperf {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+// One JSON object being read: remembers its path for messages and which keys were asked for, so that
+// keys nobody asked for (typos) can be reported.
+class Fields {
+ public:
+  Fields(const json& object, std::string path, const fs::path& file)
+      : object_(object), path_(std::move(path)), file_(file) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw InputError(file_.string() + ": " + path_ + (key.empty() ? "" : "." + key) + ": " + what);
+  }
+
+  const json* find(const std::string& key) {
+    asked_.insert(key);
+    auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  const json& require(const std::string& key) {
+    const json* value = find(key);
+    if (value == nullptr) fail(key, "missing (required)");
+    return *value;
+  }
+
+  std::optional<std::string> string(const std::string& key, bool required = false) {
+    const json* value = required ? &require(key) : find(key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) fail(key, "must be a string, not " + std::string(value->type_name()));
+    return value->get<std::string>();
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    const json* value = find(key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_boolean()) fail(key, "must be true or false, not " + std::string(value->type_name()));
+    return value->get<bool>();
+  }
+
+  std::optional<long long> integer(const std::string& key, long long low, long long high) {
+    const json* value = find(key);
+    if (value == nullptr) return std::nullopt;
+    return checked_integer(*value, key, low, high);
+  }
+
+  std::vector<long long> integers(const std::string& key, long long low, long long high) {
+    const json& value = require(key);
+    if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of integers");
+    std::vector<long long> out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const long long n = checked_integer(value[i], key + "[" + std::to_string(i) + "]", low, high);
+      if (std::find(out.begin(), out.end(), n) != out.end()) fail(key, std::to_string(n) + " is listed twice");
+      out.push_back(n);
+    }
+    return out;
+  }
+
+  std::vector<std::string> strings(const std::string& key) {
+    const json& value = require(key);
+    if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of strings");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (!value[i].is_string()) fail(key + "[" + std::to_string(i) + "]", "must be a string");
+      const auto text = value[i].get<std::string>();
+      if (std::find(out.begin(), out.end(), text) != out.end()) fail(key, "'" + text + "' is listed twice");
+      out.push_back(text);
+    }
+    return out;
+  }
+
+  void reject_unknown() const {
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (!asked_.count(it.key())) fail(it.key(), "unknown field (misspelt?)");
+    }
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  long long checked_integer(const json& value, const std::string& key, long long low, long long high) const {
+    if (!value.is_number_integer()) fail(key, "must be an integer, not " + std::string(value.type_name()));
+    const long long n = value.get<long long>();
+    if (n < low || n > high) {
+      fail(key, std::to_string(n) + " is out of range " + std::to_string(low) + ".." + std::to_string(high));
+    }
+    return n;
+  }
+
+  const json& object_;
+  std::string path_;
+  const fs::path& file_;
+  std::set<std::string> asked_;
+};
+
+// Case names are "<pipeline>/<model>/<profile>/<mode>/c:<N>": names must not break them apart.
+void check_name(Fields& fields, const std::string& key, const std::string& name) {
+  if (name.empty()) fields.fail(key, "must not be empty");
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      fields.fail(key, "'" + name + "' may hold only letters, digits, '-', '_' and '.' (it is part of case names)");
+    }
+  }
+}
+
+void check_endpoint(Fields& fields, const std::string& endpoint) {
+  if (endpoint == "embedded") return;
+  const auto colon = endpoint.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : endpoint.substr(colon + 1);
+  const bool numeric = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
+  if (colon == 0 || !numeric || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    fields.fail("endpoint", "'" + endpoint + "' must be host:port (e.g. grpc.nvcf.nvidia.com:443) or \"embedded\"");
+  }
+}
+
+fs::path existing_file(Fields& fields, const std::string& key, const std::string& value, const fs::path& base) {
+  fs::path path = value;
+  if (path.is_relative()) path = base / path;
+  if (!fs::is_regular_file(path)) fields.fail(key, "file " + path.string() + " does not exist");
+  return path;
+}
+
+TlsSettings read_tls(const json& value, const std::string& path, const fs::path& file, const fs::path& base) {
+  TlsSettings tls;
+  if (value.is_boolean()) {
+    tls.enabled = value.get<bool>();
+    return tls;
+  }
+  Fields fields(value, path, file);
+  if (!value.is_object()) fields.fail("", "must be true (system roots) or an object");
+  tls.enabled = true;
+  if (auto ca = fields.string("ca_file")) tls.ca_file = existing_file(fields, "ca_file", *ca, base);
+  if (auto cert = fields.string("client_cert")) tls.client_cert = existing_file(fields, "client_cert", *cert, base);
+  if (auto key = fields.string("client_key")) tls.client_key = existing_file(fields, "client_key", *key, base);
+  if (tls.client_cert.empty() != tls.client_key.empty()) {
+    fields.fail(tls.client_cert.empty() ? "client_cert" : "client_key", "client_cert and client_key go together");
+  }
+  if (auto name = fields.string("server_name")) tls.server_name = *name;
+  fields.reject_unknown();
+  return tls;
+}
+
+Target read_target(const json& value, const std::string& path, const fs::path& file, const EnvironmentLookup& lookup) {
+  Fields fields(value, path, file);
+  if (!value.is_object()) fields.fail("", "must be an object");
+  const fs::path base = file.parent_path();
+  Target target;
+
+  target.model = *fields.string("model", true);
+  check_name(fields, "model", target.model);
+  if (auto profile = fields.string("profile")) target.profile = *profile;
+  check_name(fields, "profile", target.profile);
+
+  const std::string kind = *fields.string("kind", true);
+  if (kind == "riva_asr") {
+    target.kind = TargetKind::kRivaAsr;
+  } else if (kind == "riva_tts") {
+    target.kind = TargetKind::kRivaTts;
+  } else {
+    fields.fail("kind", "'" + kind + "' is not one of riva_asr, riva_tts");
+  }
+  const bool asr = target.kind == TargetKind::kRivaAsr;
+
+  target.endpoint = *fields.string("endpoint", true);
+  check_endpoint(fields, target.endpoint);
+
+  target.modes = fields.strings("modes");
+  const std::vector<std::string> allowed = asr ? std::vector<std::string>{"stream", "offline"}
+                                               : std::vector<std::string>{"stream", "batch"};
+  for (const auto& mode : target.modes) {
+    if (std::find(allowed.begin(), allowed.end(), mode) == allowed.end()) {
+      fields.fail("modes", "'" + mode + "' is not a mode of " + kind + " (" + allowed[0] + ", " + allowed[1] + ")");
+    }
+  }
+  for (long long c : fields.integers("concurrency", 1, 100'000)) target.concurrency.push_back(static_cast<std::size_t>(c));
+  if (auto n = fields.integer("requests_per_window", 1, 10'000'000)) target.requests_per_window = static_cast<std::size_t>(*n);
+  if (auto n = fields.integer("warmup_requests", 0, 1'000'000)) target.warmup_requests = static_cast<std::size_t>(*n);
+  target.data = existing_file(fields, "data", *fields.string("data", true), base);
+  if (auto language = fields.string("language_code")) target.language_code = *language;
+
+  // Settings that belong to one kind only are errors on the other: they would be silently ignored.
+  auto only = [&](const char* key, bool applies) {
+    if (!applies && fields.find(key) != nullptr) fields.fail(key, std::string("applies to ") + (asr ? "riva_tts" : "riva_asr") + " targets only");
+    return applies;
+  };
+  if (only("voice", !asr)) {
+    if (auto voice = fields.string("voice")) target.voice = *voice;
+  }
+  if (only("sample_rate_hz", !asr)) {
+    if (auto rate = fields.integer("sample_rate_hz", 8000, 192000)) target.sample_rate_hz = static_cast<int>(*rate);
+  }
+  if (only("chunk_ms", asr)) {
+    if (auto chunk = fields.integer("chunk_ms", 10, 10'000)) target.chunk = std::chrono::milliseconds(*chunk);
+  }
+  if (only("interim_results", asr)) {
+    if (auto interim = fields.boolean("interim_results")) target.interim_results = *interim;
+  }
+  if (only("real_time", asr)) {
+    if (auto real_time = fields.boolean("real_time")) target.real_time = *real_time;
+  }
+
+  if (const json* tls = fields.find("tls")) {
+    target.tls = read_tls(*tls, path + ".tls", file, base);
+    if (target.tls.enabled && target.embedded()) fields.fail("tls", "the embedded server speaks plaintext only");
+  }
+  if (const json* metadata = fields.find("metadata")) {
+    Fields headers(*metadata, path + ".metadata", file);
+    if (!metadata->is_object()) headers.fail("", "must be an object of header: value");
+    for (auto it = metadata->begin(); it != metadata->end(); ++it) {
+      const std::string& key = it.key();
+      const bool lower = !key.empty() && std::none_of(key.begin(), key.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c)) || std::isspace(static_cast<unsigned char>(c));
+      });
+      if (!lower) headers.fail(key, "header names must be lower-case, without spaces (gRPC metadata)");
+      if (!it->is_string()) headers.fail(key, "must be a string");
+      const std::string written = it->get<std::string>();
+      target.metadata_as_written.emplace_back(key, written);
+      target.metadata.emplace_back(key, expand_environment(written, lookup, file.string() + ": " + path + ".metadata." + key));
+    }
+  }
+  if (auto n = fields.integer("max_message_bytes", 1024, std::numeric_limits<int>::max())) {
+    target.max_message_bytes = static_cast<std::size_t>(*n);
+  }
+  if (auto n = fields.integer("deadline_ms", 1, 86'400'000)) target.deadline = std::chrono::milliseconds(*n);
+  if (auto n = fields.integer("channels", 1, 1024)) target.channels = static_cast<std::size_t>(*n);
+  fields.reject_unknown();
+  return target;
+}
+
+}  // namespace
+
+const char* target_kind_name(TargetKind kind) { return kind == TargetKind::kRivaAsr ? "riva_asr" : "riva_tts"; }
+
+std::optional<std::string> process_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string expand_environment(const std::string& text, const EnvironmentLookup& lookup, const std::string& field) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "${") != 0) {
+      out += text[i++];
+      continue;
+    }
+    const auto close = text.find('}', i + 2);
+    if (close == std::string::npos) throw InputError(field + ": '${' without a closing '}'");
+    const std::string name = text.substr(i + 2, close - i - 2);
+    const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                       });
+    if (!valid) throw InputError(field + ": '${" + name + "}' is not an environment variable name");
+    const auto value = lookup(name);
+    if (!value) throw InputError(field + ": environment variable " + name + " is not set");
+    out += *value;
+    i = close + 1;
+  }
+  return out;
+}
+
+std::vector<Target> load_targets(const fs::path& path, const EnvironmentLookup& lookup) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string() + ": can not read the targets file");
+  json document;
+  try {
+    document = json::parse(in);
+  } catch (const json::parse_error& error) {
+    throw InputError(path.string() + ": not valid JSON (" + error.what() + ")");
+  }
+  Fields top(document, "(top level)", path);
+  if (!document.is_object()) top.fail("", "must be an object {\"targets\": [...]}");
+  top.string("description");
+  const json& targets = top.require("targets");
+  if (!targets.is_array() || targets.empty()) top.fail("targets", "must be a non-empty array of targets");
+  top.reject_unknown();
+
+  std::vector<Target> out;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::string where = "targets[" + std::to_string(i) + "]";
+    out.push_back(read_target(targets[i], where, path, lookup));
+    const std::string name = std::string(target_kind_name(out.back().kind)) + "/" + out.back().model + "/" + out.back().profile;
+    if (!names.insert(name).second) {
+      throw InputError(path.string() + ": " + where + ": another target has the same kind, model and profile (" +
+                       name + "); their cases would have the same names");
+    }
+  }
+  return out;
+}
+
+}  // namespace voxperf

@@ -1,0 +1,35 @@
+// The Google Benchmark cases of a set of targets: one per target x mode x concurrency, named
+// "<pipeline>/<model>/<profile>/<mode>/c:<N>". One iteration is one measured load window (manual time).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/grpc/channel_pool.h"
+#include "harness/manifest.h"
+#include "harness/prompts.h"
+#include "harness/targets/target.h"
+#include "harness/timer_queue.h"
+#include "perf_tests/result_table.h"
+
+namespace voxperf::bench {
+
+// What the cases of one target share: its connections and its data.
+struct TargetRun {
+  Target target;
+  std::string address;  // the endpoint, or the embedded server's address
+  std::unique_ptr<ChannelPool> channels;
+  std::vector<Utterance> utterances;  // riva_asr
+  std::vector<Prompt> prompts;        // riva_tts
+};
+
+// Loads the target's data and opens its channels (lazily connecting: an unreachable endpoint shows up as
+// UNAVAILABLE errors in its cases, and the run goes on). Throws InputError for bad data files.
+std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address);
+
+// Registers the cases of `run`; results go to `table`. `run`, `timers` and `table` must outlive the run.
+void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table);
+
+}  // namespace voxperf::bench

@@ -1,0 +1,198 @@
+// Targets files: a full and a minimal good file, and bad files whose errors must name the file and field.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "harness/input_error.h"
+#include "harness/targets/targets_file.h"
+
+namespace voxperf {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TargetsFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("voxperf-targets-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    write("speech.jsonl", "{\"audio\": \"a.wav\", \"text\": \"a\"}\n");
+    write("prompts.txt", "one|Hello there.\n");
+    write("ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  std::vector<Target> load(const std::string& json) {
+    return load_targets(write("targets.json", json), [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return it->second;
+    });
+  }
+
+  // Loads `json` and returns the InputError's message (empty if it loaded).
+  std::string error_of(const std::string& json) {
+    try {
+      load(json);
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "";
+  }
+
+  fs::path dir_;
+  std::map<std::string, std::string> env_{{"NGC_API_KEY", "nvapi-secret"}};
+};
+
+const char* kMinimalAsr = R"({"targets": [{"model": "parakeet-ctc-1.1b", "kind": "riva_asr",
+  "endpoint": "localhost:50051", "modes": ["stream"], "concurrency": [1], "data": "speech.jsonl"}]})";
+
+TEST_F(TargetsFile, FullNvcfTargetLoadsEveryField) {
+  const auto targets = load(R"({
+    "description": "Magpie on NVCF",
+    "targets": [{
+      "model": "Magpie", "profile": "bs64", "kind": "riva_tts", "endpoint": "grpc.nvcf.nvidia.com:443",
+      "modes": ["stream", "batch"], "concurrency": [1, 8, 64], "requests_per_window": 256, "warmup_requests": 8,
+      "data": "prompts.txt", "language_code": "en-US", "voice": "Magpie-Multilingual.EN-US.Aria",
+      "sample_rate_hz": 44100, "tls": {"ca_file": "ca.pem", "server_name": "grpc.nvcf.nvidia.com"},
+      "metadata": {"authorization": "Bearer ${NGC_API_KEY}", "function-id": "0149dedb-2be8-4195-b9a0-e57e0e14f972"},
+      "max_message_bytes": 33554432, "deadline_ms": 30000, "channels": 8
+    }]})");
+  ASSERT_EQ(targets.size(), 1u);
+  const auto& t = targets[0];
+  EXPECT_EQ(t.model, "Magpie");
+  EXPECT_EQ(t.profile, "bs64");
+  EXPECT_EQ(t.kind, TargetKind::kRivaTts);
+  EXPECT_EQ(t.endpoint, "grpc.nvcf.nvidia.com:443");
+  EXPECT_EQ(t.modes, (std::vector<std::string>{"stream", "batch"}));
+  EXPECT_EQ(t.concurrency, (std::vector<std::size_t>{1, 8, 64}));
+  EXPECT_EQ(t.requests_for(64), 256u);
+  EXPECT_EQ(t.warmup_requests, 8u);
+  EXPECT_EQ(t.data, dir_ / "prompts.txt") << "relative paths are resolved against the targets file";
+  EXPECT_EQ(t.voice, "Magpie-Multilingual.EN-US.Aria");
+  EXPECT_EQ(t.sample_rate_hz, 44100);
+  EXPECT_TRUE(t.tls.enabled);
+  EXPECT_EQ(t.tls.ca_file, dir_ / "ca.pem");
+  EXPECT_EQ(t.tls.server_name, "grpc.nvcf.nvidia.com");
+  ASSERT_EQ(t.metadata.size(), 2u);
+  EXPECT_EQ(t.metadata[0], (std::pair<std::string, std::string>{"authorization", "Bearer nvapi-secret"}));
+  EXPECT_EQ(t.metadata_as_written[0].second, "Bearer ${NGC_API_KEY}") << "reports show the template, not the key";
+  EXPECT_EQ(t.metadata[1].first, "function-id");
+  EXPECT_EQ(t.max_message_bytes, 33554432u);
+  EXPECT_EQ(t.deadline, std::chrono::milliseconds(30000));
+  EXPECT_EQ(t.channels, 8u);
+}
+
+TEST_F(TargetsFile, MinimalTargetGetsDefaults) {
+  const auto targets = load(kMinimalAsr);
+  ASSERT_EQ(targets.size(), 1u);
+  const auto& t = targets[0];
+  EXPECT_EQ(t.profile, "default");
+  EXPECT_EQ(t.chunk, std::chrono::milliseconds(160));
+  EXPECT_TRUE(t.interim_results);
+  EXPECT_TRUE(t.real_time);
+  EXPECT_FALSE(t.tls.enabled);
+  EXPECT_TRUE(t.metadata.empty());
+  EXPECT_EQ(t.requests_for(1), 5u);
+  EXPECT_EQ(t.requests_for(16), 32u);
+}
+
+TEST_F(TargetsFile, TlsTrueMeansSystemRootsAndEmbeddedNeedsNoHost) {
+  auto targets = load(R"({"targets": [
+    {"model": "m", "kind": "riva_asr", "endpoint": "asr.example.com:443", "tls": true,
+     "modes": ["offline"], "concurrency": [4], "data": "speech.jsonl", "chunk_ms": 100},
+    {"model": "espeak-ng", "profile": "bs8", "kind": "riva_tts", "endpoint": "embedded",
+     "modes": ["stream"], "concurrency": [1, 16], "data": "prompts.txt"}]})");
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_TRUE(targets[0].tls.enabled);
+  EXPECT_TRUE(targets[0].tls.ca_file.empty());
+  EXPECT_EQ(targets[0].chunk, std::chrono::milliseconds(100));
+  EXPECT_TRUE(targets[1].embedded());
+}
+
+struct BadCase {
+  const char* replace;  // text in kMinimalAsr
+  const char* with;
+  const char* message;  // must appear in the error
+};
+
+TEST_F(TargetsFile, BadFilesNameTheFieldAndWhatIsWrong) {
+  const BadCase cases[] = {
+      {R"("kind": "riva_asr")", R"("kind": "riva_llm")", "targets[0].kind: 'riva_llm' is not one of riva_asr, riva_tts"},
+      {R"("model": "parakeet-ctc-1.1b", )", "", "targets[0].model: missing (required)"},
+      {R"("parakeet-ctc-1.1b")", R"("parakeet/ctc")", "targets[0].model: 'parakeet/ctc' may hold only"},
+      {R"("localhost:50051")", R"("localhost")", "targets[0].endpoint: 'localhost' must be host:port"},
+      {R"(["stream"])", R"(["stream", "batch"])", "targets[0].modes: 'batch' is not a mode of riva_asr"},
+      {R"("concurrency": [1])", R"("concurrency": [0])", "targets[0].concurrency[0]: 0 is out of range"},
+      {R"("concurrency": [1])", R"("concurrency": [4, 4])", "targets[0].concurrency: 4 is listed twice"},
+      {R"("concurrency": [1])", R"("concurrency": "1")", "targets[0].concurrency: must be a non-empty array"},
+      {R"("speech.jsonl")", R"("missing.jsonl")", "targets[0].data: file"},
+      {R"("data")", R"("voice": "x", "data")", "targets[0].voice: applies to riva_tts targets only"},
+      {R"("data")", R"("concurency": [2], "data")", "targets[0].concurency: unknown field"},
+      {R"("data")", R"("metadata": {"authorization": "Bearer ${NVIDIA_API_KEY}"}, "data")",
+       "targets[0].metadata.authorization: environment variable NVIDIA_API_KEY is not set"},
+      {R"("data")", R"("metadata": {"Function-ID": "x"}, "data")", "targets[0].metadata.Function-ID: header names"},
+      {R"("data")", R"("tls": {"ca_file": "nope.pem"}, "data")", "targets[0].tls.ca_file: file"},
+      {R"("data")", R"("tls": {"client_key": "ca.pem"}, "data")", "client_cert and client_key go together"},
+      {R"("data")", R"("deadline_ms": -5, "data")", "targets[0].deadline_ms: -5 is out of range"},
+      {R"("data")", R"("interim_results": "yes", "data")", "targets[0].interim_results: must be true or false"},
+  };
+  for (const auto& c : cases) {
+    std::string json = kMinimalAsr;
+    const auto at = json.find(c.replace);
+    ASSERT_NE(at, std::string::npos) << c.replace;
+    json.replace(at, std::string(c.replace).size(), c.with);
+    const std::string message = error_of(json);
+    EXPECT_NE(message.find("targets.json: "), std::string::npos) << "names the file: " << message;
+    EXPECT_NE(message.find(c.message), std::string::npos) << "expected '" << c.message << "' in: " << message;
+  }
+}
+
+TEST_F(TargetsFile, WholeFileProblems) {
+  EXPECT_NE(error_of("{\"targets\": [").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of("[]").find("must be an object"), std::string::npos);
+  EXPECT_NE(error_of("{\"targets\": []}").find("targets: must be a non-empty array"), std::string::npos);
+  EXPECT_NE(error_of("{\"target\": []}").find("targets: missing"), std::string::npos);
+  std::string twice = kMinimalAsr;
+  const auto target = twice.substr(twice.find('{', 1), twice.rfind('}') - twice.find('{', 1) - 1);
+  twice = "{\"targets\": [" + target + ", " + target + "]}";
+  EXPECT_NE(error_of(twice).find("targets[1]: another target has the same kind, model and profile"), std::string::npos)
+      << error_of(twice);
+  EXPECT_THROW(load_targets(dir_ / "absent.json"), InputError);
+}
+
+TEST(DefaultTargets, TheCommittedSweepLoads) {
+  const auto targets = load_targets(std::filesystem::path(VOXPERF_SOURCE_DIR) / "targets/refserver.json");
+  ASSERT_EQ(targets.size(), 3u);
+  for (const auto& target : targets) EXPECT_TRUE(target.embedded()) << target.model;
+  EXPECT_EQ(targets[1].profile, "bs8");
+  EXPECT_EQ(targets[2].profile, "bs64");
+}
+
+TEST(ExpandEnvironment, ReplacesVariablesAndNeverEchoesValues) {
+  auto lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "KEY") return "s3cret";
+    return std::nullopt;
+  };
+  EXPECT_EQ(expand_environment("Bearer ${KEY}", lookup, "f"), "Bearer s3cret");
+  EXPECT_EQ(expand_environment("a $KEY ${KEY}${KEY}", lookup, "f"), "a $KEY s3crets3cret");
+  EXPECT_THROW(expand_environment("${KEY", lookup, "f"), InputError);
+  EXPECT_THROW(expand_environment("${1X}", lookup, "f"), InputError);
+  try {
+    expand_environment("${KEY} ${MISSING}", lookup, "targets.json: targets[0].metadata.authorization");
+    FAIL() << "no error for an unset variable";
+  } catch (const InputError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "targets.json: targets[0].metadata.authorization: environment variable MISSING is not set");
+  }
+}
+
+}  // namespace
+}  // namespace voxperf
