@@ -1,6 +1,7 @@
 #include "perf_tests/target_cases.h"
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include "harness/grpc/channel_credentials.h"
 #include "harness/load_driver.h"
@@ -50,6 +51,14 @@ std::unique_ptr<RequestClient> make_client(TargetRun& run, const std::string& mo
   return std::make_unique<RivaTtsBatchClient>(*run.channels, run.prompts, tts_settings(target));
 }
 
+// User plus system CPU time of this process: the client, when the server runs elsewhere.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 }  // namespace
 
 std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address) {
@@ -80,15 +89,21 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
       benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, name](benchmark::State& state) {
         auto client = make_client(run, name.mode, timers);
         LoadDriver driver(*client, timers);
-        LoadSpec spec;
-        spec.concurrency = name.concurrency;
-        spec.requests = run.target.requests_for(name.concurrency);
-        spec.warmup_requests = run.target.warmup_requests;
+        LoadSpec warmup;
+        warmup.concurrency = name.concurrency;
+        warmup.requests = run.target.warmup_requests;
+        LoadSpec window = warmup;
+        window.requests = run.target.requests_for(name.concurrency);
         for (auto _ : state) {
-          const auto result = driver.run(spec);
+          if (warmup.requests > 0) driver.run(warmup);  // discarded; kept apart so CPU counts the window only
+          const double client_cpu = process_cpu_seconds();
+          const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
+          const auto result = driver.run(window);
           const auto metrics = summarize_window(result.records, result.window);
           state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
           set_counters(state, metrics);
+          state.counters["client_cpu_s"] = process_cpu_seconds() - client_cpu;
+          if (run.server_cpu_seconds) state.counters["server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
           // A case with errors still reports what it measured; the label marks it failed in every output.
           if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
           table.add(name, metrics);

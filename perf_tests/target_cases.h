@@ -2,6 +2,7 @@
 // "<pipeline>/<model>/<profile>/<mode>/c:<N>". One iteration is one measured load window (manual time).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,13 +24,17 @@ struct TargetRun {
   std::unique_ptr<ChannelPool> channels;
   std::vector<Utterance> utterances;  // riva_asr
   std::vector<Prompt> prompts;        // riva_tts
+  // CPU seconds the server has used so far, when voxperf started it (embedded targets); empty otherwise.
+  std::function<double()> server_cpu_seconds;
 };
 
 // Loads the target's data and opens its channels (lazily connecting: an unreachable endpoint shows up as
 // UNAVAILABLE errors in its cases, and the run goes on). Throws InputError for bad data files.
 std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address);
 
-// Registers the cases of `run`; results go to `table`. `run`, `timers` and `table` must outlive the run.
+// Registers the cases of `run`; results go to `table`. Besides the latency counters, each case reports
+// client_cpu_s (voxperf's own CPU time over the measured window, so it can be shown not to be the
+// bottleneck) and, for embedded targets, server_cpu_s. `run`, `timers` and `table` must outlive the run.
 void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table);
 
 }  // namespace voxperf::bench

@@ -3,7 +3,9 @@
 // Google Benchmark flag works, e.g.
 //   voxperf_bench --benchmark_filter=TTS/.*/bs64 --benchmark_repetitions=5
 // voxperf's own flag: --targets FILE (default: targets/refserver.json, whose targets are "embedded": the
-// reference server, started here in process, one instance per profile).
+// reference server, which this program starts as a child process, one per profile, and stops at the end).
+// The results JSON (--benchmark_out) carries a context block: targets without secrets, each server's
+// config response, voxperf's version and the host.
 #include <benchmark/benchmark.h>
 
 #include <CLI/CLI.hpp>
@@ -14,28 +16,31 @@
 #include "harness/input_error.h"
 #include "harness/targets/targets_file.h"
 #include "perf_tests/result_table.h"
+#include "perf_tests/run_context.h"
+#include "perf_tests/server_process.h"
 #include "perf_tests/target_cases.h"
-#include "server/ref_server.h"
+#include "server/profile.h"
 
 namespace voxperf::bench {
 namespace {
 
-// Embedded targets share one reference server per profile.
+// Embedded targets share one reference server per profile. Each runs as its own process, so that the
+// client's CPU time (getrusage of this process) and the server's are measured apart.
 class EmbeddedServers {
  public:
-  std::string address(const std::string& profile) {
+  ServerProcess& server(const std::string& profile) {
+    refserver::parse_profile(profile);  // a bad profile is an InputError here, not a server that fails to start
     auto& server = servers_[profile];
     if (!server) {
-      refserver::RefServerOptions options;
-      options.profile = refserver::parse_profile(profile);
-      server = std::make_unique<refserver::RefServer>(options);
-      std::cerr << "voxperf_bench: embedded reference server " << server->describe() << "\n";
+      server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, std::vector<std::string>{"--profile", profile});
+      std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "
+                << profile << ")\n";
     }
-    return server->address();
+    return *server;
   }
 
  private:
-  std::map<std::string, std::unique_ptr<refserver::RefServer>> servers_;
+  std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
 
 int run(int argc, char** argv) {
@@ -52,10 +57,12 @@ int run(int argc, char** argv) {
   ResultTable table;
   std::vector<std::unique_ptr<TargetRun>> runs;
   for (const auto& target : targets) {
-    const std::string address = target.embedded() ? embedded.address(target.profile) : target.endpoint;
-    runs.push_back(prepare_target(target, address));
+    ServerProcess* server = target.embedded() ? &embedded.server(target.profile) : nullptr;
+    runs.push_back(prepare_target(target, server ? server->address() : target.endpoint));
+    if (server) runs.back()->server_cpu_seconds = [server] { return server->cpu_seconds(); };
     register_target_cases(*runs.back(), timers, table);
   }
+  add_run_context(targets_file, runs);
 
   benchmark::ConsoleReporter console(benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&console);
@@ -78,5 +85,8 @@ int main(int argc, char** argv) {
   } catch (const voxperf::InputError& e) {
     std::cerr << "voxperf_bench: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "voxperf_bench: " << e.what() << "\n";
+    return 1;
   }
 }

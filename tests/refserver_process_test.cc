@@ -2,55 +2,20 @@
 // on SIGTERM, and a clear error with exit code 2 for a bad flag.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 
 #include "refserver_support.h"
-
-extern char** environ;
+#include "subprocess.h"
 
 namespace voxperf::testing {
 namespace {
 
 namespace fs = std::filesystem;
 namespace tts = nvidia::riva::tts;
-
-pid_t spawn(const std::vector<std::string>& args, const fs::path& output) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
-}
-
-// Waits for the process to exit (bounded, so a hang fails the test rather than stalling CTest); -1 if not.
-int exit_code(pid_t pid) {
-  int status = 0;
-  const bool exited = eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(30));
-  if (!exited) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 class RefServerProcess : public ::testing::Test {
  protected:

@@ -131,7 +131,7 @@ void check_endpoint(Fields& fields, const std::string& endpoint) {
 
 fs::path existing_file(Fields& fields, const std::string& key, const std::string& value, const fs::path& base) {
   fs::path path = value;
-  if (path.is_relative()) path = base / path;
+  if (path.is_relative()) path = (base / path).lexically_normal();
   if (!fs::is_regular_file(path)) fields.fail(key, "file " + path.string() + " does not exist");
   return path;
 }

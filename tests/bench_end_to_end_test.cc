@@ -1,0 +1,104 @@
+// voxperf_bench end to end: a targets file against the reference server (started by voxperf_bench itself),
+// the results JSON with its counters and context, the Markdown tables, and an unreachable target whose
+// case fails while the run goes on.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "subprocess.h"
+
+namespace voxperf::testing {
+namespace {
+
+class BenchEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("voxperf-bench-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs voxperf_bench on `targets`; returns its exit code, with its output in output_ and JSON in results_.
+  int run(const std::string& targets) {
+    std::ofstream(dir_ / "targets.json") << targets;
+    const int code = exit_code(spawn({VOXPERF_BENCH_BIN, "--targets", (dir_ / "targets.json").string(),
+                                      "--benchmark_out=" + (dir_ / "results.json").string()},
+                                     dir_ / "output.txt"),
+                               std::chrono::seconds(240));
+    output_ = read_all(dir_ / "output.txt");
+    if (fs::exists(dir_ / "results.json")) results_ = nlohmann::json::parse(read_all(dir_ / "results.json"));
+    return code;
+  }
+
+  const nlohmann::json* find_case(const std::string& prefix) const {
+    for (const auto& b : results_["benchmarks"]) {
+      if (b["name"].get<std::string>().starts_with(prefix)) return &b;
+    }
+    return nullptr;
+  }
+
+  fs::path dir_;
+  std::string output_;
+  nlohmann::json results_;
+};
+
+TEST_F(BenchEndToEnd, MeasuresTheReferenceServerAndReportsCountersAndContext) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  ASSERT_EQ(run(R"({"targets": [
+    {"model": "espeak-ng", "profile": "bs4", "kind": "riva_tts", "endpoint": "embedded", "modes": ["stream"],
+     "concurrency": [2], "requests_per_window": 6, "warmup_requests": 1, "data": ")" + data + R"(tts_prompts.txt"},
+    {"model": "pocketsphinx", "kind": "riva_asr", "endpoint": "embedded", "modes": ["offline"],
+     "concurrency": [1], "requests_per_window": 2, "warmup_requests": 0, "data": ")" + data + R"(librivox.jsonl"}
+  ]})"), 0) << output_;
+
+  const auto* tts = find_case("TTS/espeak-ng/bs4/stream/c:2");
+  ASSERT_NE(tts, nullptr) << output_;
+  EXPECT_EQ((*tts)["requests"].get<double>(), 6);
+  EXPECT_EQ((*tts)["errors"].get<double>(), 0);
+  EXPECT_GT((*tts)["ttfa_mean_ms"].get<double>(), 0);
+  EXPECT_LE((*tts)["ttfa_mean_ms"].get<double>(), (*tts)["latency_mean_ms"].get<double>());
+  EXPECT_GT((*tts)["rtfx"].get<double>(), 1);
+  EXPECT_TRUE(tts->contains("client_cpu_s"));
+  EXPECT_TRUE(tts->contains("server_cpu_s"));
+
+  const auto* asr = find_case("ASR/pocketsphinx/default/offline/c:1");
+  ASSERT_NE(asr, nullptr) << output_;
+  EXPECT_EQ((*asr)["requests"].get<double>(), 2);
+  EXPECT_LT((*asr)["wer"].get<double>(), 0.5);
+
+  const auto& context = results_["context"];
+  EXPECT_NE(context["server_config TTS/espeak-ng/bs4"].get<std::string>().find("\"max_batch_size\":\"4\""),
+            std::string::npos);
+  EXPECT_TRUE(context.contains("target ASR/pocketsphinx/default"));
+  EXPECT_TRUE(context.contains("voxperf_version"));
+
+  EXPECT_NE(output_.find("### TTS/espeak-ng/bs4/stream"), std::string::npos) << output_;
+  EXPECT_NE(output_.find("| Concurrency | Mean (ms) | P99 (ms) | Throughput (r/s) | RTFX | TTFA (ms)"),
+            std::string::npos);
+}
+
+TEST_F(BenchEndToEnd, AnUnreachableTargetFailsItsCaseAndTheRunGoesOn) {
+  setenv("VOXPERF_TEST_SECRET", "do-not-print-me", 1);
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  EXPECT_EQ(run(R"({"targets": [
+    {"model": "parakeet-ctc-1.1b", "kind": "riva_asr", "endpoint": "127.0.0.1:1", "modes": ["offline"],
+     "concurrency": [2], "requests_per_window": 4, "warmup_requests": 0, "deadline_ms": 5000,
+     "metadata": {"authorization": "Bearer ${VOXPERF_TEST_SECRET}"}, "data": ")" + data + R"(librivox.jsonl"},
+    {"model": "espeak-ng", "kind": "riva_tts", "endpoint": "embedded", "modes": ["batch"],
+     "concurrency": [1], "requests_per_window": 3, "data": ")" + data + R"(tts_prompts.txt"}
+  ]})"), 1) << output_;
+  const auto* failed = find_case("ASR/parakeet-ctc-1.1b/default/offline/c:2");
+  ASSERT_NE(failed, nullptr) << output_;
+  EXPECT_EQ((*failed)["errors"].get<double>(), 4);
+  EXPECT_EQ((*failed)["label"].get<std::string>(), "FAILED: errors 4 (UNAVAILABLE 4)");
+  const auto* next = find_case("TTS/espeak-ng/default/batch/c:1");
+  ASSERT_NE(next, nullptr) << "the run must go on: " << output_;
+  EXPECT_EQ((*next)["errors"].get<double>(), 0);
+  // The secret is sent, never written: neither in the output nor in the results.
+  EXPECT_EQ(output_.find("do-not-print-me"), std::string::npos);
+  EXPECT_EQ(results_.dump().find("do-not-print-me"), std::string::npos);
+  EXPECT_NE(results_.dump().find("${VOXPERF_TEST_SECRET}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace voxperf::testing
