@@ -57,7 +57,7 @@ void set_counters(benchmark::State& state, const WindowMetrics& m) {
 }
 
 void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {
-  groups_[name.group()].push_back({name.concurrency, metrics});
+  groups_[name.group()].push_back({name, metrics});
 }
 
 std::size_t ResultTable::cases_with_errors() const {
@@ -83,8 +83,8 @@ std::string ResultTable::markdown() const {
              "Inter-Chunk (ms) | Errors | Requests |\n"
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
     }
-    for (const auto& [concurrency, m] : rows) {
-      out << "| " << concurrency << " | " << fixed(m.latency.mean_ms(), 1) << " | ";
+    for (const auto& [name, m] : rows) {
+      out << "| " << name.concurrency << " | " << fixed(m.latency.mean_ms(), 1) << " | ";
       if (asr) {
         out << fixed(m.latency.percentile_ms(90), 1) << " | " << fixed(m.latency.percentile_ms(99), 1) << " | "
             << fixed(m.throughput_rps, 2) << " | " << fixed(m.rtfx, 1) << "x | "
@@ -98,6 +98,34 @@ std::string ResultTable::markdown() const {
       out << " | " << errors_cell(m) << " | " << m.requests << " |\n";
     }
     out << "\n";
+  }
+  return out.str();
+}
+
+std::string ResultTable::csv() const {
+  std::ostringstream out;
+  out << "case,pipeline,model,profile,mode,concurrency,requests,completed,errors,errors_by_status,"
+         "latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p95_ms,latency_p99_ms,ttfa_mean_ms,ttfa_p99_ms,"
+         "inter_chunk_mean_ms,inter_chunk_p99_ms,first_partial_mean_ms,server_tail_mean_ms,server_tail_p99_ms,"
+         "throughput_rps,rtfx,chars_per_s,wer\n";
+  auto number = [](double value) { return std::isnan(value) ? std::string() : fixed(value, 4); };
+  for (const auto& [group, rows] : groups_) {
+    for (const auto& [name, m] : rows) {
+      std::string statuses;
+      for (const auto& [status, count] : m.errors_by_status) {
+        statuses += (statuses.empty() ? "" : " ") + status + "=" + std::to_string(count);
+      }
+      out << name.str() << ',' << name.pipeline << ',' << name.model << ',' << name.profile << ',' << name.mode << ','
+          << name.concurrency << ',' << m.requests << ',' << m.completed << ',' << m.errors() << ',' << statuses;
+      for (double value : {m.latency.mean_ms(), m.latency.percentile_ms(50), m.latency.percentile_ms(90),
+                           m.latency.percentile_ms(95), m.latency.percentile_ms(99), m.ttfa.mean_ms(),
+                           m.ttfa.percentile_ms(99), m.inter_chunk.mean_ms(), m.inter_chunk.percentile_ms(99),
+                           m.first_partial.mean_ms(), m.server_tail.mean_ms(), m.server_tail.percentile_ms(99),
+                           m.throughput_rps, m.rtfx, m.chars_per_second, m.word_errors.rate()}) {
+        out << ',' << number(value);
+      }
+      out << '\n';
+    }
   }
   return out.str();
 }

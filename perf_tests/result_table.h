@@ -21,16 +21,21 @@ void set_counters(benchmark::State& state, const WindowMetrics& metrics);
 
 class ResultTable {
  public:
-  void add(const CaseName& name, const WindowMetrics& metrics);
-  std::string markdown() const;
-  std::size_t cases_with_errors() const;
-
- private:
   struct Row {
-    std::size_t concurrency;
+    CaseName name;
     WindowMetrics metrics;
   };
-  std::map<std::string, std::vector<Row>> groups_;  // by CaseName::group(), rows in the order run
+  using Groups = std::map<std::string, std::vector<Row>>;  // by CaseName::group(), rows in the order run
+
+  void add(const CaseName& name, const WindowMetrics& metrics);
+  std::string markdown() const;
+  // One line per case, every counter in its own column; times in ms, WER as a fraction, empty when n/a.
+  std::string csv() const;
+  std::size_t cases_with_errors() const;
+  const Groups& groups() const { return groups_; }
+
+ private:
+  Groups groups_;
 };
 
 }  // namespace voxperf::bench

@@ -9,12 +9,16 @@
 #include <benchmark/benchmark.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "harness/input_error.h"
 #include "harness/targets/targets_file.h"
+#include "perf_tests/latency_plot.h"
 #include "perf_tests/result_table.h"
 #include "perf_tests/run_context.h"
 #include "perf_tests/server_process.h"
@@ -43,12 +47,36 @@ class EmbeddedServers {
   std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
 
+// report.md (the tables, each with its plot), results.csv, and one SVG plot per table, in `dir`.
+void write_reports(const std::filesystem::path& dir, const ResultTable& table) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream out(dir / name);
+    out << text;
+    if (!out) throw InputError("--report-dir " + dir.string() + ": can not write " + name);
+  };
+  std::string plots;
+  for (const auto& [group, rows] : table.groups()) {
+    std::string file = group + ".svg";
+    std::replace(file.begin(), file.end(), '/', '_');
+    write(file, latency_plot_svg(group, rows));
+    plots += "![" + group + "](" + file + ")\n\n";
+  }
+  write("report.md", "# voxperf results\n\n" + table.markdown() + "## Latency against concurrency\n\n" + plots);
+  write("results.csv", table.csv());
+  std::cerr << "voxperf_bench: wrote report.md, results.csv and " << table.groups().size() << " plots to "
+            << dir.string() << "\n";
+}
+
 int run(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);  // takes the --benchmark_* flags out of argv
   std::string targets_file = VOXPERF_SOURCE_DIR "/targets/refserver.json";
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
   app.add_option("--targets", targets_file, "targets file (JSON); default: the embedded reference server")
       ->capture_default_str();
+  std::string report_dir;
+  app.add_option("--report-dir", report_dir, "also write report.md, results.csv and SVG plots here");
   CLI11_PARSE(app, argc, argv);
 
   const auto targets = load_targets(targets_file);
@@ -68,6 +96,7 @@ int run(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&console);
   benchmark::Shutdown();
   std::cout << "\n" << table.markdown();
+  if (!report_dir.empty()) write_reports(report_dir, table);
   const std::size_t failed = table.cases_with_errors();
   if (failed > 0) {
     std::cerr << "voxperf_bench: " << failed << " case(s) had errors (see the Errors column)\n";

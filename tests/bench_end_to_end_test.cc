@@ -22,7 +22,8 @@ class BenchEndToEnd : public ::testing::Test {
   int run(const std::string& targets) {
     std::ofstream(dir_ / "targets.json") << targets;
     const int code = exit_code(spawn({VOXPERF_BENCH_BIN, "--targets", (dir_ / "targets.json").string(),
-                                      "--benchmark_out=" + (dir_ / "results.json").string()},
+                                      "--benchmark_out=" + (dir_ / "results.json").string(),
+                                      "--report-dir", (dir_ / "report").string()},
                                      dir_ / "output.txt"),
                                std::chrono::seconds(240));
     output_ = read_all(dir_ / "output.txt");
@@ -73,6 +74,11 @@ TEST_F(BenchEndToEnd, MeasuresTheReferenceServerAndReportsCountersAndContext) {
   EXPECT_TRUE(context.contains("voxperf_version"));
 
   EXPECT_NE(output_.find("### TTS/espeak-ng/bs4/stream"), std::string::npos) << output_;
+  EXPECT_NE(read_all(dir_ / "report/report.md").find("![TTS/espeak-ng/bs4/stream](TTS_espeak-ng_bs4_stream.svg)"),
+            std::string::npos);
+  EXPECT_NE(read_all(dir_ / "report/results.csv").find("\nTTS/espeak-ng/bs4/stream/c:2,TTS,espeak-ng,bs4,stream,2,6,6,0,"),
+            std::string::npos) << read_all(dir_ / "report/results.csv");
+  EXPECT_NE(read_all(dir_ / "report/ASR_pocketsphinx_default_offline.svg").find("<polyline"), std::string::npos);
   EXPECT_NE(output_.find("| Concurrency | Mean (ms) | P99 (ms) | Throughput (r/s) | RTFX | TTFA (ms)"),
             std::string::npos);
 }
