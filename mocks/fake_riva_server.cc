@@ -5,10 +5,11 @@
 
 namespace voxperf::mocks {
 
-FakeServer::FakeServer(std::initializer_list<grpc::Service*> services) {
+FakeServer::FakeServer(std::initializer_list<grpc::Service*> services,
+                       std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort("127.0.0.1:0", credentials, &port);
   for (auto* service : services) builder.RegisterService(service);
   // Handlers of fakes often block (to hold calls in flight); keep enough idle threads polling that a new call
   // is picked up at once instead of waiting for a blocked handler to return.

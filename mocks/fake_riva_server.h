@@ -52,7 +52,8 @@ class MockRivaTts : public tts::RivaSpeechSynthesis::Service {
 // A real gRPC server on 127.0.0.1:<ephemeral port> for the given services (which must outlive it).
 class FakeServer {
  public:
-  explicit FakeServer(std::initializer_list<grpc::Service*> services);
+  explicit FakeServer(std::initializer_list<grpc::Service*> services,
+                      std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials());
   // Stops the server; calls still running after a short grace period are cancelled, so a handler that blocks
   // must watch ServerContext::IsCancelled (see wait_until_cancelled).
   ~FakeServer();
