@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "harness/input_error.h"
+#include "perf_tests/exit_codes.h"
 #include "harness/load_driver.h"
 #include "harness/manifest.h"
 #include "harness/prompts.h"
@@ -169,13 +170,5 @@ int run(int argc, char** argv) {
 }  // namespace voxperf::bench
 
 int main(int argc, char** argv) {
-  try {
-    return voxperf::bench::run(argc, argv);
-  } catch (const voxperf::InputError& error) {
-    std::cerr << "voxperf_refserver_capacity: " << error.what() << "\n";
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << "voxperf_refserver_capacity: " << error.what() << "\n";
-    return 1;
-  }
+  return voxperf::bench::run_reporting_errors("voxperf_refserver_capacity", [&] { return voxperf::bench::run(argc, argv); });
 }

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "harness/input_error.h"
+#include "perf_tests/exit_codes.h"
 #include "harness/targets/targets_file.h"
 #include "perf_tests/latency_plot.h"
 #include "perf_tests/result_table.h"
@@ -109,13 +110,5 @@ int run(int argc, char** argv) {
 }  // namespace voxperf::bench
 
 int main(int argc, char** argv) {
-  try {
-    return voxperf::bench::run(argc, argv);
-  } catch (const voxperf::InputError& e) {
-    std::cerr << "voxperf_bench: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "voxperf_bench: " << e.what() << "\n";
-    return 1;
-  }
+  return voxperf::bench::run_reporting_errors("voxperf_bench", [&] { return voxperf::bench::run(argc, argv); });
 }
