@@ -83,7 +83,7 @@ EspeakEngine::EspeakEngine(SegmentHook hook) : hook_(std::move(hook)) {
   if (!espeak.error.empty()) throw std::runtime_error(espeak.error);
   sample_rate_ = espeak.sample_rate;
   // Names follow Riva's "<language>.<subvoice>" so that clients written for Riva's English voices work.
-  voices_ = {{"English-US.Female-1", "en-us+f3", "en-US"}, {"English-US.Male-1", "en-us+m3", "en-US"}};
+  voices_ = {{"English-US.Female-1", "en-us+f3"}, {"English-US.Male-1", "en-us+m3"}};
   std::lock_guard lock(espeak.mutex);
   for (const auto& voice : voices_) {
     const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(voice.espeak_name.c_str());

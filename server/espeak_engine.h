@@ -20,7 +20,6 @@ namespace voxperf::refserver {
 struct Voice {
   std::string name;           // what clients send: "English-US.Female-1"
   std::string espeak_name;    // what espeak-ng loads: "en-us+f3"
-  std::string language_code;  // "en-US"
 };
 
 // One request in the engine. Callbacks run on the engine thread and must not block.

@@ -97,8 +97,6 @@ class ServerStream : public grpc::ServerBidiReactor<Request, Response> {
 
  protected:
   ~ServerStream() override = default;
-  grpc::CallbackServerContext* call() const { return call_; }
-  const ServiceContext& service() const { return service_; }
 
  private:
   struct Queued {

@@ -169,7 +169,6 @@ void TcpRelay::loop() {
         it->second->write_to(0);  // what the relay already holds for the client was on the wire: pass it on
         delete it->second;        // closes both sockets
         pairs_.erase(it);
-        ++dropped_;
       }
       to_drop_.clear();
       drops_done_ = drops_requested_;

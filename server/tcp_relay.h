@@ -29,7 +29,6 @@ class TcpRelay final : public ConnectionDropper {
   void stop_accepting();
   // Returns once the connection is closed, so nothing the server writes after this reaches the client.
   void drop(const std::string& peer) override;
-  std::size_t dropped() const { return dropped_.load(); }
 
  private:
   struct Pair;
@@ -42,7 +41,6 @@ class TcpRelay final : public ConnectionDropper {
   int backend_port_ = 0;
   int wake_pipe_[2] = {-1, -1};
   std::atomic<bool> stopping_{false};
-  std::atomic<std::size_t> dropped_{0};
 
   std::mutex mutex_;
   std::condition_variable drop_done_cv_;
