@@ -44,6 +44,7 @@ void set_counters(benchmark::State& state, const WindowMetrics& m) {
   counter(state, "latency_mean_ms", m.latency.mean_ms());
   counter(state, "latency_p50_ms", m.latency.percentile_ms(50));
   counter(state, "latency_p90_ms", m.latency.percentile_ms(90));
+  counter(state, "latency_p95_ms", m.latency.percentile_ms(95));
   counter(state, "latency_p99_ms", m.latency.percentile_ms(99));
   counter(state, "ttfa_mean_ms", m.ttfa.mean_ms());
   counter(state, "ttfa_p99_ms", m.ttfa.percentile_ms(99));

@@ -39,16 +39,18 @@ TtsSettings tts_settings(const Target& target) {
   return settings;
 }
 
-std::unique_ptr<RequestClient> make_client(TargetRun& run, const std::string& mode, TimerQueue& timers) {
+std::unique_ptr<RequestClient> make_client(TargetRun& run, const std::string& mode, TimerQueue& timers,
+                                           const Clock& clock) {
   const Target& target = run.target;
+  auto& channels = *run.channels;
   if (target.kind == TargetKind::kRivaAsr) {
     if (mode == "stream") {
-      return std::make_unique<RivaAsrStreamClient>(*run.channels, run.utterances, asr_settings(target), timers);
+      return std::make_unique<RivaAsrStreamClient>(channels, run.utterances, asr_settings(target), timers, clock);
     }
-    return std::make_unique<RivaAsrOfflineClient>(*run.channels, run.utterances, asr_settings(target));
+    return std::make_unique<RivaAsrOfflineClient>(channels, run.utterances, asr_settings(target), clock);
   }
-  if (mode == "stream") return std::make_unique<RivaTtsStreamClient>(*run.channels, run.prompts, tts_settings(target));
-  return std::make_unique<RivaTtsBatchClient>(*run.channels, run.prompts, tts_settings(target));
+  if (mode == "stream") return std::make_unique<RivaTtsStreamClient>(channels, run.prompts, tts_settings(target), clock);
+  return std::make_unique<RivaTtsBatchClient>(channels, run.prompts, tts_settings(target), clock);
 }
 
 // User plus system CPU time of this process: the client, when the server runs elsewhere.
@@ -80,15 +82,15 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
   return run;
 }
 
-void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table) {
+void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table, const Clock& clock) {
   const Target& target = run.target;
   const std::string pipeline = target.kind == TargetKind::kRivaAsr ? "ASR" : "TTS";
   for (const auto& mode : target.modes) {
     for (std::size_t concurrency : target.concurrency) {
       const CaseName name{pipeline, target.model, target.profile, mode, concurrency};
-      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, name](benchmark::State& state) {
-        auto client = make_client(run, name.mode, timers);
-        LoadDriver driver(*client, timers);
+      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name](benchmark::State& state) {
+        auto client = make_client(run, name.mode, timers, clock);
+        LoadDriver driver(*client, timers, clock);
         LoadSpec warmup;
         warmup.concurrency = name.concurrency;
         warmup.requests = run.target.warmup_requests;

@@ -34,7 +34,9 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
 
 // Registers the cases of `run`; results go to `table`. Besides the latency counters, each case reports
 // client_cpu_s (voxperf's own CPU time over the measured window, so it can be shown not to be the
-// bottleneck) and, for embedded targets, server_cpu_s. `run`, `timers` and `table` must outlive the run.
-void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table);
+// bottleneck) and, for embedded targets, server_cpu_s. `run`, `timers`, `table` and `clock` must outlive the
+// run. `clock` stamps every request and window; tests pass a clock their fake server moves.
+void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table,
+                           const Clock& clock = SystemClock::instance());
 
 }  // namespace voxperf::bench
