@@ -73,13 +73,19 @@ std::string server_config_json(TargetRun& run) {
   return ask(*stub, &nvidia::riva::tts::RivaSpeechSynthesis::Stub::GetRivaSynthesisConfig, run.target);
 }
 
-void add_run_context(const std::string& targets_file, const std::vector<std::unique_ptr<TargetRun>>& runs) {
+void add_run_context(const std::string& targets_file, const std::vector<std::unique_ptr<TargetRun>>& runs,
+                     const std::vector<std::string>& injected_faults) {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   benchmark::AddCustomContext("voxperf_version", VOXPERF_VERSION);
   benchmark::AddCustomContext("host", std::string(host) + ", " + std::to_string(std::thread::hardware_concurrency()) +
                                           " cores");
   benchmark::AddCustomContext("targets_file", targets_file);
+  if (!injected_faults.empty()) {
+    std::string faults;
+    for (const auto& fault : injected_faults) faults += (faults.empty() ? "" : " ") + fault;
+    benchmark::AddCustomContext("injected_faults", faults);
+  }
   for (const auto& run : runs) {
     const auto& t = run->target;
     const std::string key = std::string(t.kind == TargetKind::kRivaAsr ? "ASR/" : "TTS/") + t.model + "/" + t.profile;

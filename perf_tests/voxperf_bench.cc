@@ -30,14 +30,19 @@ namespace voxperf::bench {
 namespace {
 
 // Embedded targets share one reference server per profile. Each runs as its own process, so that the
-// client's CPU time (getrusage of this process) and the server's are measured apart.
+// client's CPU time (getrusage of this process) and the server's are measured apart. `fault_args` are
+// voxperf-refserver --fault-* flags given to every one of them (--inject-fault).
 class EmbeddedServers {
  public:
+  explicit EmbeddedServers(std::vector<std::string> fault_args) : fault_args_(std::move(fault_args)) {}
+
   ServerProcess& server(const std::string& profile) {
     refserver::parse_profile(profile);  // a bad profile is an InputError here, not a server that fails to start
     auto& server = servers_[profile];
     if (!server) {
-      server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, std::vector<std::string>{"--profile", profile});
+      std::vector<std::string> args{"--profile", profile};
+      args.insert(args.end(), fault_args_.begin(), fault_args_.end());
+      server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, args);
       std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "
                 << profile << ")\n";
     }
@@ -45,8 +50,24 @@ class EmbeddedServers {
   }
 
  private:
+  std::vector<std::string> fault_args_;
   std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
+
+// "first-delay-ms=25" -> {"--fault-first-delay-ms", "25"}. The server checks names and values and exits 2 on a
+// bad one; ServerProcess then reports its message.
+std::vector<std::string> fault_args(const std::vector<std::string>& specs) {
+  std::vector<std::string> args;
+  for (const auto& spec : specs) {
+    const auto equals = spec.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == spec.size()) {
+      throw InputError("--inject-fault '" + spec + "': expected NAME=VALUE, e.g. first-delay-ms=25 or stall=0.1");
+    }
+    args.push_back("--fault-" + spec.substr(0, equals));
+    args.push_back(spec.substr(equals + 1));
+  }
+  return args;
+}
 
 // report.md (the tables, each with its plot), results.csv, and one SVG plot per table, in `dir`.
 void write_reports(const std::filesystem::path& dir, const ResultTable& table) {
@@ -78,10 +99,17 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   std::string report_dir;
   app.add_option("--report-dir", report_dir, "also write report.md, results.csv and SVG plots here");
+  std::vector<std::string> faults;
+  app.add_option("--inject-fault", faults,
+                 "NAME=VALUE: run the embedded reference servers with --fault-NAME VALUE (first-delay-ms, "
+                 "chunk-delay-ms, error, error-code, stall, drop), to show that a known regression is caught");
   CLI11_PARSE(app, argc, argv);
 
   const auto targets = load_targets(targets_file);
-  EmbeddedServers embedded;
+  if (!faults.empty() && std::none_of(targets.begin(), targets.end(), [](const Target& t) { return t.embedded(); })) {
+    throw InputError("--inject-fault: " + targets_file + " has no embedded target to inject faults into");
+  }
+  EmbeddedServers embedded(fault_args(faults));
   ThreadTimerQueue timers;
   ResultTable table;
   std::vector<std::unique_ptr<TargetRun>> runs;
@@ -91,7 +119,7 @@ int run(int argc, char** argv) {
     if (server) runs.back()->server_cpu_seconds = [server] { return server->cpu_seconds(); };
     register_target_cases(*runs.back(), timers, table);
   }
-  add_run_context(targets_file, runs);
+  add_run_context(targets_file, runs, faults);
 
   benchmark::ConsoleReporter console(benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&console);

@@ -1,6 +1,6 @@
 // voxperf_bench end to end: a targets file against the reference server (started by voxperf_bench itself),
-// the results JSON with its counters and context, the Markdown tables, and an unreachable target whose
-// case fails while the run goes on.
+// the results JSON with its counters and context, the Markdown tables, and cases that fail (an unreachable
+// target, stalled streams, an unknown voice) while the run goes on.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -19,13 +19,13 @@ class BenchEndToEnd : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs voxperf_bench on `targets`; returns its exit code, with its output in output_ and JSON in results_.
-  int run(const std::string& targets) {
+  int run(const std::string& targets, const std::vector<std::string>& extra_args = {}) {
     std::ofstream(dir_ / "targets.json") << targets;
-    const int code = exit_code(spawn({VOXPERF_BENCH_BIN, "--targets", (dir_ / "targets.json").string(),
-                                      "--benchmark_out=" + (dir_ / "results.json").string(),
-                                      "--report-dir", (dir_ / "report").string()},
-                                     dir_ / "output.txt"),
-                               std::chrono::seconds(240));
+    std::vector<std::string> args{VOXPERF_BENCH_BIN, "--targets", (dir_ / "targets.json").string(),
+                                  "--benchmark_out=" + (dir_ / "results.json").string(), "--report-dir",
+                                  (dir_ / "report").string()};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    const int code = exit_code(spawn(args, dir_ / "output.txt"), std::chrono::seconds(240));
     output_ = read_all(dir_ / "output.txt");
     if (fs::exists(dir_ / "results.json")) results_ = nlohmann::json::parse(read_all(dir_ / "results.json"));
     return code;
@@ -104,6 +104,43 @@ TEST_F(BenchEndToEnd, AnUnreachableTargetFailsItsCaseAndTheRunGoesOn) {
   EXPECT_EQ(output_.find("do-not-print-me"), std::string::npos);
   EXPECT_EQ(results_.dump().find("do-not-print-me"), std::string::npos);
   EXPECT_NE(results_.dump().find("${VOXPERF_TEST_SECRET}"), std::string::npos);
+}
+
+TEST_F(BenchEndToEnd, StalledStreamsAndAnUnknownVoiceFailTheirCasesWithWhatTheyMeasured) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  // Every second stream stalls after its first chunk; the 2 s deadline ends it (a hang would fail run()).
+  EXPECT_EQ(run(R"({"targets": [
+    {"model": "espeak-ng", "profile": "bs4", "kind": "riva_tts", "endpoint": "embedded", "modes": ["stream"],
+     "concurrency": [2], "requests_per_window": 4, "warmup_requests": 0, "deadline_ms": 2000,
+     "data": ")" + data + R"(tts_prompts.txt"},
+    {"model": "no-such-voice", "profile": "bs4", "kind": "riva_tts", "endpoint": "embedded", "modes": ["batch"],
+     "voice": "English-US.Nobody", "concurrency": [1], "requests_per_window": 2, "warmup_requests": 0,
+     "data": ")" + data + R"(tts_prompts.txt"}
+  ]})", {"--inject-fault", "stall=0.5"}), 1) << output_;
+
+  const auto* stalled = find_case("TTS/espeak-ng/bs4/stream/c:2");
+  ASSERT_NE(stalled, nullptr) << output_;
+  EXPECT_EQ((*stalled)["label"].get<std::string>(), "FAILED: errors 2 (DEADLINE_EXCEEDED 2)");
+  EXPECT_EQ((*stalled)["requests"].get<double>(), 4);
+  EXPECT_GT((*stalled)["ttfa_mean_ms"].get<double>(), 0) << "the streams that finished are still measured";
+  EXPECT_GT((*stalled)["throughput_rps"].get<double>(), 0);
+
+  const auto* unknown_voice = find_case("TTS/no-such-voice/bs4/batch/c:1");
+  ASSERT_NE(unknown_voice, nullptr) << "the run must go on: " << output_;
+  EXPECT_EQ((*unknown_voice)["label"].get<std::string>(), "FAILED: errors 2 (NOT_FOUND 2)");
+  EXPECT_EQ(results_["context"]["injected_faults"].get<std::string>(), "stall=0.5");
+  EXPECT_NE(output_.find("| 2 (DEADLINE_EXCEEDED 2) | 4 |"), std::string::npos) << output_;
+}
+
+TEST_F(BenchEndToEnd, ABadInjectedFaultIsAnInputError) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  const std::string targets = R"({"targets": [
+    {"model": "espeak-ng", "kind": "riva_tts", "endpoint": "embedded", "modes": ["batch"],
+     "concurrency": [1], "requests_per_window": 1, "data": ")" + data + R"(tts_prompts.txt"}]})";
+  EXPECT_EQ(run(targets, {"--inject-fault", "stall"}), 2);
+  EXPECT_NE(output_.find("--inject-fault 'stall': expected NAME=VALUE"), std::string::npos) << output_;
+  EXPECT_EQ(run(targets, {"--inject-fault", "stall=2"}), 2);
+  EXPECT_NE(output_.find("--fault-stall"), std::string::npos) << output_;
 }
 
 }  // namespace
