@@ -16,6 +16,12 @@ struct CaseName {
 
   std::string group() const { return pipeline + "/" + model + "/" + profile + "/" + mode; }
   std::string str() const { return group() + "/c:" + std::to_string(concurrency); }
+  // The row of an interleaved A/B case's baseline side in the report tables: "<model> (A/B baseline)".
+  CaseName ab_baseline() const {
+    CaseName name = *this;
+    name.model += " (A/B baseline)";
+    return name;
+  }
 };
 
 }  // namespace voxperf::bench

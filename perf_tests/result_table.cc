@@ -19,7 +19,7 @@ std::string wer_cell(const WindowMetrics& m) {
   return std::isnan(rate) ? "n/a" : fixed(100.0 * rate, 2) + "%";
 }
 
-void counter(benchmark::State& state, const char* name, double value) {
+void counter(benchmark::State& state, const std::string& name, double value) {
   if (!std::isnan(value)) state.counters[name] = value;
 }
 
@@ -36,25 +36,28 @@ std::string errors_cell(const WindowMetrics& m) {
   return cell + ")";
 }
 
-void set_counters(benchmark::State& state, const WindowMetrics& m) {
-  counter(state, "requests", static_cast<double>(m.requests));
-  counter(state, "errors", static_cast<double>(m.errors()));
-  counter(state, "throughput_rps", m.throughput_rps);
-  counter(state, "rtfx", m.rtfx);
-  counter(state, "latency_mean_ms", m.latency.mean_ms());
-  counter(state, "latency_p50_ms", m.latency.percentile_ms(50));
-  counter(state, "latency_p90_ms", m.latency.percentile_ms(90));
-  counter(state, "latency_p95_ms", m.latency.percentile_ms(95));
-  counter(state, "latency_p99_ms", m.latency.percentile_ms(99));
-  counter(state, "ttfa_mean_ms", m.ttfa.mean_ms());
-  counter(state, "ttfa_p99_ms", m.ttfa.percentile_ms(99));
-  counter(state, "inter_chunk_mean_ms", m.inter_chunk.mean_ms());
-  counter(state, "inter_chunk_p99_ms", m.inter_chunk.percentile_ms(99));
-  counter(state, "first_partial_mean_ms", m.first_partial.mean_ms());
-  counter(state, "server_tail_mean_ms", m.server_tail.mean_ms());
-  counter(state, "server_tail_p99_ms", m.server_tail.percentile_ms(99));
-  counter(state, "chars_per_s", m.chars_per_second);
-  counter(state, "wer", m.word_errors.rate());
+void set_counters(benchmark::State& state, const WindowMetrics& m, const std::string& prefix) {
+  auto counter = [&](const char* name, double value) { bench::counter(state, prefix + name, value); };
+  counter("requests", static_cast<double>(m.requests));
+  counter("errors", static_cast<double>(m.errors()));
+  counter("unsent", static_cast<double>(m.unsent));
+  counter("throughput_rps", m.throughput_rps);
+  counter("rtfx", m.rtfx);
+  counter("latency_mean_ms", m.latency.mean_ms());
+  counter("latency_p50_ms", m.latency.percentile_ms(50));
+  counter("latency_p90_ms", m.latency.percentile_ms(90));
+  counter("latency_p95_ms", m.latency.percentile_ms(95));
+  counter("latency_p99_ms", m.latency.percentile_ms(99));
+  counter("ttfa_mean_ms", m.ttfa.mean_ms());
+  counter("ttfa_p99_ms", m.ttfa.percentile_ms(99));
+  counter("inter_chunk_mean_ms", m.inter_chunk.mean_ms());
+  counter("inter_chunk_p99_ms", m.inter_chunk.percentile_ms(99));
+  counter("first_partial_mean_ms", m.first_partial.mean_ms());
+  counter("server_tail_mean_ms", m.server_tail.mean_ms());
+  counter("server_tail_p99_ms", m.server_tail.percentile_ms(99));
+  counter("chars_per_s", m.chars_per_second);
+  counter("wer", m.word_errors.rate());
+  counter("schedule_lag_p99_ms", m.schedule_lag.percentile_ms(99));
 }
 
 void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {

@@ -16,8 +16,9 @@ namespace voxperf::bench {
 // "0", or "3 (DEADLINE_EXCEEDED 1, UNAVAILABLE 2)": the Errors cell, and a failed case's label.
 std::string errors_cell(const WindowMetrics& metrics);
 
-// Sets the case's Google Benchmark counters (plain values, milliseconds for times) from one window.
-void set_counters(benchmark::State& state, const WindowMetrics& metrics);
+// Sets the case's Google Benchmark counters (plain values, milliseconds for times) from one window, each
+// name prefixed with `prefix` (the baseline side of an A/B case).
+void set_counters(benchmark::State& state, const WindowMetrics& metrics, const std::string& prefix = "");
 
 class ResultTable {
  public:

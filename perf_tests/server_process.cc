@@ -73,12 +73,12 @@ ServerProcess::~ServerProcess() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-double ServerProcess::cpu_seconds() const {
+double process_cpu_seconds(pid_t pid) {
   // Fields 14 and 15 of /proc/PID/stat, after the parenthesized command name, are utime and stime in ticks.
-  const std::string stat = read_file("/proc/" + std::to_string(pid_) + "/stat");
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   const auto name_end = stat.rfind(')');
   if (name_end == std::string::npos || name_end + 2 >= stat.size() || stat[name_end + 2] == 'Z') {
-    throw std::runtime_error("the server exited during the run; its output: " + read_file(dir_ / "log"));
+    throw std::runtime_error("process " + std::to_string(pid) + " has exited");
   }
   std::istringstream fields(stat.substr(name_end + 2));
   std::string field;
@@ -87,6 +87,14 @@ double ServerProcess::cpu_seconds() const {
     if (i >= 14) ticks += std::stod(field);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double ServerProcess::cpu_seconds() const {
+  try {
+    return process_cpu_seconds(pid_);
+  } catch (const std::runtime_error&) {
+    throw std::runtime_error("the server exited during the run; its output: " + read_file(dir_ / "log"));
+  }
 }
 
 }  // namespace voxperf::bench

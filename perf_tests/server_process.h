@@ -10,6 +10,10 @@
 
 namespace voxperf::bench {
 
+// User plus system CPU seconds process `pid` has used so far (/proc/PID/stat). Throws std::runtime_error when
+// it has exited.
+double process_cpu_seconds(pid_t pid);
+
 class ServerProcess {
  public:
   // Starts `binary` with --port 0 --port-file and `args`, and waits (up to 60 s) for its port. Throws

@@ -3,6 +3,8 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <optional>
+
 #include "harness/grpc/channel_credentials.h"
 #include "harness/load_driver.h"
 #include "harness/riva/asr_offline_client.h"
@@ -82,33 +84,59 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
   return run;
 }
 
+namespace {
+
+// One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
+// counters, prefixed with `prefix` ("" or "baseline.").
+WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
+                             benchmark::State& state, const std::string& prefix) {
+  auto client = make_client(run, name.mode, timers, clock);
+  LoadDriver driver(*client, timers, clock);
+  LoadSpec warmup;
+  warmup.concurrency = name.concurrency;
+  warmup.requests = run.target.warmup_requests;
+  LoadSpec window = warmup;
+  window.requests = run.target.requests_for(name.concurrency);
+  if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the window only
+  const double client_cpu = process_cpu_seconds();
+  const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
+  const auto result = driver.run(window);
+  const auto metrics = summarize_window(result.records, result.window);
+  set_counters(state, metrics, prefix);
+  state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
+  if (run.server_cpu_seconds) state.counters[prefix + "server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
+  return metrics;
+}
+
+}  // namespace
+
 void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table, const Clock& clock) {
   const Target& target = run.target;
   const std::string pipeline = target.kind == TargetKind::kRivaAsr ? "ASR" : "TTS";
   for (const auto& mode : target.modes) {
     for (std::size_t concurrency : target.concurrency) {
       const CaseName name{pipeline, target.model, target.profile, mode, concurrency};
-      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name](benchmark::State& state) {
-        auto client = make_client(run, name.mode, timers, clock);
-        LoadDriver driver(*client, timers, clock);
-        LoadSpec warmup;
-        warmup.concurrency = name.concurrency;
-        warmup.requests = run.target.warmup_requests;
-        LoadSpec window = warmup;
-        window.requests = run.target.requests_for(name.concurrency);
+      auto repetition = std::make_shared<std::size_t>(0);
+      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name,
+                                                         repetition](benchmark::State& state) {
         for (auto _ : state) {
-          if (warmup.requests > 0) driver.run(warmup);  // discarded; kept apart so CPU counts the window only
-          const double client_cpu = process_cpu_seconds();
-          const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
-          const auto result = driver.run(window);
-          const auto metrics = summarize_window(result.records, result.window);
+          std::optional<WindowMetrics> baseline;
+          // A/B: the baseline side first on even repetitions, second on odd ones, so that neither side always
+          // finds the machine just warmed (or just tired) by the other.
+          const bool baseline_first = *repetition % 2 == 0;
+          if (run.ab_baseline && baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix);
+          const auto metrics = measure_window(run, name, timers, clock, state, "");
+          if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix);
+          ++*repetition;
           state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
-          set_counters(state, metrics);
-          state.counters["client_cpu_s"] = process_cpu_seconds() - client_cpu;
-          if (run.server_cpu_seconds) state.counters["server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
           // A case with errors still reports what it measured; the label marks it failed in every output.
-          if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
+          std::size_t errors = metrics.errors() + (baseline ? baseline->errors() : 0);
+          if (errors > 0) {
+            state.SetLabel("FAILED: errors " + errors_cell(metrics) +
+                           (baseline && baseline->errors() > 0 ? ", baseline " + errors_cell(*baseline) : ""));
+          }
           table.add(name, metrics);
+          if (baseline) table.add(name.ab_baseline(), *baseline);
         }
       })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
     }

@@ -26,7 +26,12 @@ struct TargetRun {
   std::vector<Prompt> prompts;        // riva_tts
   // CPU seconds the server has used so far, when voxperf started it (embedded targets); empty otherwise.
   std::function<double()> server_cpu_seconds;
+  // Interleaved A/B (voxperf_bench --ab-baseline): the same target on the baseline deployment. Each
+  // repetition of a case then measures both, its counters prefixed kAbBaselinePrefix.
+  TargetRun* ab_baseline = nullptr;
 };
+
+inline constexpr const char* kAbBaselinePrefix = "baseline.";
 
 // Loads the target's data and opens its channels (lazily connecting: an unreachable endpoint shows up as
 // UNAVAILABLE errors in its cases, and the run goes on). Throws InputError for bad data files.

@@ -15,6 +15,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "harness/input_error.h"
 #include "perf_tests/exit_codes.h"
@@ -30,14 +31,23 @@ namespace voxperf::bench {
 namespace {
 
 // Embedded targets share one reference server per profile. Each runs as its own process, so that the
-// client's CPU time (getrusage of this process) and the server's are measured apart. `fault_args` are
-// voxperf-refserver --fault-* flags given to every one of them (--inject-fault).
+// client's CPU time (getrusage of this process) and the server's are measured apart. By default this program
+// starts them, with `fault_args` (--inject-fault: voxperf-refserver --fault-* flags); with
+// --embedded-servers DIR it uses servers already running (CTest fixtures, tools/refserver-fixture), found by
+// DIR/<profile>.port and DIR/<profile>.pid.
 class EmbeddedServers {
  public:
-  explicit EmbeddedServers(std::vector<std::string> fault_args) : fault_args_(std::move(fault_args)) {}
+  struct Server {
+    std::string address;
+    std::function<double()> cpu_seconds;
+  };
 
-  ServerProcess& server(const std::string& profile) {
+  EmbeddedServers(std::vector<std::string> fault_args, std::filesystem::path running_dir)
+      : fault_args_(std::move(fault_args)), running_dir_(std::move(running_dir)) {}
+
+  Server server(const std::string& profile) {
     refserver::parse_profile(profile);  // a bad profile is an InputError here, not a server that fails to start
+    if (!running_dir_.empty()) return running(profile);
     auto& server = servers_[profile];
     if (!server) {
       std::vector<std::string> args{"--profile", profile};
@@ -46,13 +56,29 @@ class EmbeddedServers {
       std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "
                 << profile << ")\n";
     }
-    return *server;
+    ServerProcess* process = server.get();
+    return {process->address(), [process] { return process->cpu_seconds(); }};
   }
 
  private:
+  Server running(const std::string& profile) const {
+    const auto port_file = running_dir_ / (profile + ".port"), pid_file = running_dir_ / (profile + ".pid");
+    std::ifstream port_in(port_file), pid_in(pid_file);
+    int port = 0;
+    pid_t pid = 0;
+    if (!(port_in >> port) || !(pid_in >> pid)) {
+      throw InputError("--embedded-servers " + running_dir_.string() + ": no running server for profile " + profile +
+                       " (" + port_file.string() + "); start it with tools/refserver-fixture start");
+    }
+    return {"127.0.0.1:" + std::to_string(port), [pid] { return process_cpu_seconds(pid); }};
+  }
+
   std::vector<std::string> fault_args_;
+  std::filesystem::path running_dir_;
   std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
+
+std::string pairing_key(const Target& t) { return std::string(target_kind_name(t.kind)) + "/" + t.model + "/" + t.profile; }
 
 // "first-delay-ms=25" -> {"--fault-first-delay-ms", "25"}. The server checks names and values and exits 2 on a
 // bad one; ServerProcess then reports its message.
@@ -102,21 +128,60 @@ int run(int argc, char** argv) {
   std::vector<std::string> faults;
   app.add_option("--inject-fault", faults,
                  "NAME=VALUE: run the embedded reference servers with --fault-NAME VALUE (first-delay-ms, "
-                 "chunk-delay-ms, error, error-code, stall, drop), to show that a known regression is caught");
+                 "chunk-delay-ms, error, error-code, stall, drop), to show that a known regression is caught; "
+                 "with --ab-baseline, the candidate's only");
+  std::string ab_baseline_file, running_servers;
+  app.add_option("--ab-baseline", ab_baseline_file,
+                 "interleaved A/B: a targets file of the baseline deployments, paired with --targets by kind, model "
+                 "and profile; each repetition measures both (voxperf-compare --ab)");
+  app.add_option("--embedded-servers", running_servers,
+                 "use the reference servers running in DIR (tools/refserver-fixture) instead of starting them");
+  bool list_profiles = false;
+  app.add_flag("--list-embedded-profiles", list_profiles, "print the profiles of the embedded targets and exit");
   CLI11_PARSE(app, argc, argv);
 
   const auto targets = load_targets(targets_file);
+  if (list_profiles) {
+    std::set<std::string> profiles;
+    for (const auto& t : targets) {
+      if (t.embedded()) profiles.insert(t.profile);
+    }
+    for (const auto& profile : profiles) std::cout << profile << "\n";
+    return 0;
+  }
   if (!faults.empty() && std::none_of(targets.begin(), targets.end(), [](const Target& t) { return t.embedded(); })) {
     throw InputError("--inject-fault: " + targets_file + " has no embedded target to inject faults into");
   }
-  EmbeddedServers embedded(fault_args(faults));
+  if (!faults.empty() && !running_servers.empty()) {
+    throw InputError("--inject-fault needs servers of its own: leave out --embedded-servers");
+  }
+  EmbeddedServers embedded(fault_args(faults), running_servers);
+  EmbeddedServers baseline_embedded({}, "");  // A/B: the baseline side's own servers, never faulted
+  std::map<std::string, Target> baseline_targets;
+  if (!ab_baseline_file.empty()) {
+    for (const auto& t : load_targets(ab_baseline_file)) baseline_targets[pairing_key(t)] = t;
+  }
   ThreadTimerQueue timers;
   ResultTable table;
-  std::vector<std::unique_ptr<TargetRun>> runs;
+  std::vector<std::unique_ptr<TargetRun>> runs, baseline_runs;
+  auto prepare = [](const Target& target, EmbeddedServers& servers) {
+    if (!target.embedded()) return prepare_target(target, target.endpoint);
+    const auto server = servers.server(target.profile);
+    auto run = prepare_target(target, server.address);
+    run->server_cpu_seconds = server.cpu_seconds;
+    return run;
+  };
   for (const auto& target : targets) {
-    ServerProcess* server = target.embedded() ? &embedded.server(target.profile) : nullptr;
-    runs.push_back(prepare_target(target, server ? server->address() : target.endpoint));
-    if (server) runs.back()->server_cpu_seconds = [server] { return server->cpu_seconds(); };
+    runs.push_back(prepare(target, embedded));
+    if (!ab_baseline_file.empty()) {
+      const auto pair = baseline_targets.find(pairing_key(target));
+      if (pair == baseline_targets.end()) {
+        throw InputError("--ab-baseline " + ab_baseline_file + ": no target of kind, model and profile " +
+                         pairing_key(target) + " to pair with " + targets_file);
+      }
+      baseline_runs.push_back(prepare(pair->second, baseline_embedded));
+      runs.back()->ab_baseline = baseline_runs.back().get();
+    }
     register_target_cases(*runs.back(), timers, table);
   }
   add_run_context(targets_file, runs, faults);

@@ -1,0 +1,80 @@
+#include "tools/gate/gate_policy.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "harness/input_error.h"
+
+namespace voxperf::gate {
+namespace {
+
+using json = nlohmann::json;
+
+double number(const json& object, const char* key, double fallback, const std::string& where) {
+  if (!object.contains(key)) return fallback;
+  const auto& value = object[key];
+  if (!value.is_number() || value.get<double>() < 0) throw InputError(where + "." + key + ": must be a number >= 0");
+  return value.get<double>();
+}
+
+}  // namespace
+
+GatePolicy read_policy(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string() + ": can not read the gate policy");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError(path.string() + ": not JSON: " + e.what());
+  }
+  const std::string file = path.string() + ": ";
+  if (!doc.is_object()) throw InputError(file + "not a policy object");
+  for (const auto& [key, value] : doc.items()) {
+    static const char* const known[] = {"description", "alpha", "spread_multiplier", "min_history_runs",
+                                        "history_limit", "schedule_lag_budget_ms", "counters"};
+    if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
+      throw InputError(file + key + ": unknown field");
+    }
+  }
+  if (!doc.is_object() || !doc.contains("counters") || !doc["counters"].is_object()) {
+    throw InputError(file + "counters: missing; expected {\"counters\": {\"latency_p99_ms\": {\"better\": \"lower\", ...}}}");
+  }
+  GatePolicy policy;
+  policy.alpha = number(doc, "alpha", policy.alpha, file + "policy");
+  if (policy.alpha <= 0 || policy.alpha >= 1) throw InputError(file + "alpha: must be between 0 and 1");
+  policy.spread_multiplier = number(doc, "spread_multiplier", policy.spread_multiplier, file + "policy");
+  policy.min_history_runs =
+      static_cast<std::size_t>(number(doc, "min_history_runs", static_cast<double>(policy.min_history_runs), file + "policy"));
+  policy.history_limit =
+      static_cast<std::size_t>(number(doc, "history_limit", static_cast<double>(policy.history_limit), file + "policy"));
+  if (policy.history_limit == 0) throw InputError(file + "history_limit: must be at least 1");
+  policy.schedule_lag_budget_ms = number(doc, "schedule_lag_budget_ms", policy.schedule_lag_budget_ms, file + "policy");
+  for (const auto& [name, entry] : doc["counters"].items()) {
+    const std::string where = file + "counters." + name;
+    if (!entry.is_object()) throw InputError(where + ": must be an object");
+    CounterPolicy counter;
+    const std::string better = entry.value("better", "");
+    if (better == "lower") {
+      counter.better = Better::kLower;
+    } else if (better == "higher") {
+      counter.better = Better::kHigher;
+    } else {
+      throw InputError(where + ".better: must be \"lower\" or \"higher\"");
+    }
+    counter.relative = number(entry, "relative", counter.relative, where);
+    counter.absolute = number(entry, "absolute", counter.absolute, where);
+    counter.stored_relative = number(entry, "stored_relative", counter.relative, where);
+    for (const auto& [key, value] : entry.items()) {
+      if (key != "better" && key != "relative" && key != "absolute" && key != "stored_relative") {
+        throw InputError(where + "." + key + ": unknown field");
+      }
+    }
+    policy.counters[name] = counter;
+  }
+  return policy;
+}
+
+}  // namespace voxperf::gate

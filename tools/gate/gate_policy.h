@@ -1,0 +1,35 @@
+// The gate policy (baselines/policy.json): which counters are gated, which way is better, and how large a
+// change must be before it can count, plus the validity budgets. Counters the policy does not name are
+// shown nowhere and never fail.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace voxperf::gate {
+
+enum class Better { kLower, kHigher };
+
+struct CounterPolicy {
+  Better better = Better::kLower;
+  double relative = 0.05;  // tolerance floor in interleaved A/B runs: |change| / baseline must exceed this ...
+  double absolute = 0.0;   // ... and |change| must exceed this (for small values: WER, ms near zero)
+  // The floor against stored baselines, which hold runs from other days (and machines, for the committed
+  // reference baselines): wider, because run-to-run offsets are invisible to repetitions within one run.
+  double stored_relative = 0.05;
+};
+
+struct GatePolicy {
+  double alpha = 0.01;            // one-sided Mann-Whitney U level (per counter)
+  double spread_multiplier = 3.0; // stored baselines: tolerance = max(relative, k x robust relative spread)
+  std::size_t min_history_runs = 3;   // below this, the spread comes from the repetitions themselves
+  std::size_t history_limit = 10;     // accepted runs kept per counter
+  double schedule_lag_budget_ms = 50; // open loop: p99 lag of sends behind their schedule
+  std::map<std::string, CounterPolicy> counters;
+};
+
+// Throws InputError naming the file and field.
+GatePolicy read_policy(const std::filesystem::path& path);
+
+}  // namespace voxperf::gate

@@ -1,0 +1,143 @@
+#include "tools/gate/results_file.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "harness/input_error.h"
+
+namespace voxperf::gate {
+namespace {
+
+using json = nlohmann::json;
+
+// Google Benchmark 1.7.1 writes NaN and infinite counters as bare NaN / Infinity, which is not JSON: read
+// them as null (a missing value) outside strings.
+std::string without_bare_non_numbers(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    std::size_t matched = 0;
+    for (const char* token : {"-Infinity", "Infinity", "NaN"}) {
+      const std::size_t length = std::char_traits<char>::length(token);
+      if (text.compare(i, length, token) == 0) {
+        matched = length;
+        break;
+      }
+    }
+    if (matched > 0) {
+      out += "null";
+      i += matched - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Fields of a Google Benchmark run that are not counters.
+const std::set<std::string>& standard_fields() {
+  static const std::set<std::string> fields{
+      "name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+      "repetition_index", "threads", "iterations", "real_time", "cpu_time", "time_unit", "label",
+      "error_occurred", "error_message", "aggregate_name", "aggregate_unit", "big_o", "rms"};
+  return fields;
+}
+
+std::string fingerprint_value(const std::string& key, const std::string& value) {
+  if (key.rfind("target ", 0) != 0) return value;
+  auto target = json::parse(value, nullptr, false);
+  if (target.is_discarded() || !target.is_object()) return value;
+  if (target.contains("data") && target["data"].is_string()) {
+    target["data"] = std::filesystem::path(target["data"].get<std::string>()).filename().string();
+  }
+  return target.dump();
+}
+
+}  // namespace
+
+std::string case_name_of(const std::string& run_name) {
+  static const char* const suffixes[] = {"/iterations:", "/repeats:", "/threads:", "/manual_time", "/real_time",
+                                         "/min_time:", "/min_warmup_time:", "/process_time"};
+  std::string name = run_name;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const char* suffix : suffixes) {
+      const auto at = name.rfind(suffix);
+      if (at != std::string::npos && name.find('/', at + 1) == std::string::npos) {
+        name.erase(at);
+        changed = true;
+      }
+    }
+  }
+  return name;
+}
+
+Results read_results(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string() + ": can not read the results file");
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(without_bare_non_numbers(text.str()));
+  } catch (const json::parse_error& e) {
+    throw InputError(path.string() + ": not a JSON results file: " + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
+    throw InputError(path.string() + ": no \"benchmarks\" array; expected voxperf_bench --benchmark_out output");
+  }
+  Results results;
+  results.path = path;
+  results.fingerprint["gpu"] = "none";
+  if (doc.contains("context") && doc["context"].is_object()) {
+    for (const auto& [key, value] : doc["context"].items()) {
+      if (!value.is_string()) continue;
+      const auto text_value = value.get<std::string>();
+      if (key == "voxperf_version" || key == "gpu" || key.rfind("target ", 0) == 0 ||
+          key.rfind("server_config ", 0) == 0) {
+        results.fingerprint[key] = fingerprint_value(key, text_value);
+      } else if (key == "injected_faults") {
+        results.injected_faults = text_value;
+      }
+    }
+  }
+  std::size_t index = 0;
+  for (const auto& run : doc["benchmarks"]) {
+    const std::string where = path.string() + ": benchmarks[" + std::to_string(index++) + "]";
+    if (!run.is_object() || !run.contains("name") || !run["name"].is_string()) {
+      throw InputError(where + ": a run without a name");
+    }
+    if (run.value("run_type", "iteration") == "aggregate") continue;
+    auto& result = results.cases[case_name_of(run.value("run_name", run["name"].get<std::string>()))];
+    ++result.repetitions;
+    if (run.value("error_occurred", false)) result.skipped.push_back(run.value("error_message", "skipped"));
+    if (run.contains("label") && run["label"].is_string() && !run["label"].get<std::string>().empty()) {
+      result.labels.push_back(run["label"].get<std::string>());
+    }
+    for (const auto& [key, value] : run.items()) {
+      if (standard_fields().count(key)) continue;
+      if (value.is_number()) {
+        result.counters[key].push_back(value.get<double>());
+      } else if (value.is_null()) {
+        result.counters[key].push_back(std::nan(""));
+      }
+    }
+  }
+  return results;
+}
+
+}  // namespace voxperf::gate
