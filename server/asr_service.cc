@@ -68,7 +68,6 @@ grpc::ServerUnaryReactor* AsrService::Recognize(grpc::CallbackServerContext* cal
 // On a worker, holding an admission slot.
 void AsrService::recognize(grpc::CallbackServerContext* call, const RecognizeRequest* request,
                            RecognizeResponse* response, grpc::ServerUnaryReactor* reactor) {
-  const TimePoint admitted = context_.clock->now();
   auto finish = [this, reactor](grpc::Status status) {
     admission_.leave();
     reactor->Finish(status);
@@ -93,7 +92,7 @@ void AsrService::recognize(grpc::CallbackServerContext* call, const RecognizeReq
   alternative->set_confidence(transcript.empty() ? 0.0f : 1.0f);
   if (request->has_id()) *response->mutable_id() = request->id();
 
-  const TimePoint due = admitted + context_.faults.first_response_delay;
+  const TimePoint due = context_.clock->now() + context_.faults.first_response_delay;
   if (due > context_.clock->now()) {
     context_.timers->at(due, [finish] { finish(grpc::Status::OK); });  // the slot stays held, as in a slow model
   } else {

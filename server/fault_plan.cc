@@ -18,8 +18,9 @@ std::string FaultPlan::describe() const {
   if (!any()) return "none";
   std::ostringstream out;
   const char* sep = "";
-  if (first_response_delay.count() > 0) out << sep << "first+" << first_response_delay.count() << "ms", sep = " ";
-  if (chunk_delay.count() > 0) out << sep << "chunk+" << chunk_delay.count() << "ms", sep = " ";
+  auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
+  if (first_response_delay.count() > 0) out << sep << "first+" << ms(first_response_delay) << "ms", sep = " ";
+  if (chunk_delay.count() > 0) out << sep << "chunk+" << ms(chunk_delay) << "ms", sep = " ";
   if (error_fraction > 0) out << sep << "error=" << error_fraction << ":" << status_code_name(error_code), sep = " ";
   if (stall_fraction > 0) out << sep << "stall=" << stall_fraction, sep = " ";
   if (drop_fraction > 0) out << sep << "drop=" << drop_fraction;

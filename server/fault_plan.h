@@ -13,8 +13,8 @@ namespace voxperf::refserver {
 struct FaultPlan {
   // Added inside the engine slot, as a slower model would: before the first response, and before each later
   // response (TTS audio chunk, ASR interim or final result).
-  std::chrono::milliseconds first_response_delay{0};
-  std::chrono::milliseconds chunk_delay{0};
+  std::chrono::microseconds first_response_delay{0};  // flags take fractional ms: 1.5 ms is 10 % of a 15 ms P99
+  std::chrono::microseconds chunk_delay{0};
   double error_fraction = 0;  // requests failed at once with error_code
   int error_code = 14;        // UNAVAILABLE
   double stall_fraction = 0;  // streams that send their first response and then nothing, until cancelled

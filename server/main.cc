@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   CLI::App app{"voxperf-refserver: a Riva ASR/TTS gRPC server backed by pocketsphinx and espeak-ng"};
   RefServerOptions options;
   std::string profile = "default", port_file, error_code = "UNAVAILABLE";
-  int first_delay_ms = 0, chunk_delay_ms = 0, grace_ms = 5000;
+  double first_delay_ms = 0, chunk_delay_ms = 0;
+  int grace_ms = 5000;
   app.add_option("--host", options.host, "address to bind (a numeric IP)")->capture_default_str();
   app.add_option("--port", options.port, "port to bind; 0 picks a free one")->capture_default_str()->check(
       CLI::Range(0, 65535));
@@ -80,8 +81,9 @@ int main(int argc, char** argv) {
     check_fraction(options.faults.stall_fraction, "--fault-stall");
     check_fraction(options.faults.drop_fraction, "--fault-drop");
     if (first_delay_ms < 0 || chunk_delay_ms < 0) throw InputError("--fault-*-delay-ms: must not be negative");
-    options.faults.first_response_delay = std::chrono::milliseconds(first_delay_ms);
-    options.faults.chunk_delay = std::chrono::milliseconds(chunk_delay_ms);
+    auto microseconds = [](double ms) { return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0 + 0.5)); };
+    options.faults.first_response_delay = microseconds(first_delay_ms);
+    options.faults.chunk_delay = microseconds(chunk_delay_ms);
     options.faults.error_code = parse_status_code(error_code, "--fault-error-code");
 
     RefServer server(options);

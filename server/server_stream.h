@@ -48,8 +48,9 @@ class ServerStream : public grpc::ServerBidiReactor<Request, Response> {
     if (finish_requested_ || stalled_) return;
     const auto& faults = service_.faults;
     const TimePoint now = service_.clock->now();
-    const auto delay = queued_ == 0 ? faults.first_response_delay : faults.chunk_delay;
-    last_due_ = std::max(now, last_due_ + delay);
+    // The first response leaves first_response_delay after the engine produced it (a slower model: the
+    // delay adds to TTFA whatever the load); later ones at least chunk_delay after the one before.
+    last_due_ = queued_ == 0 ? now + faults.first_response_delay : std::max(now, last_due_ + faults.chunk_delay);
     ++queued_;
     queue_.push_back({std::move(response), last_due_});
     pump(lock);

@@ -102,7 +102,6 @@ grpc::ServerUnaryReactor* TtsService::Synthesize(grpc::CallbackServerContext* ca
     return reactor;
   }
   admission_.enter([=, this] {
-    const TimePoint admitted = context_.clock->now();
     const int rate = request->sample_rate_hz() != 0 ? request->sample_rate_hz() : engine_.sample_rate();
     auto resampler = std::make_shared<Resampler>(engine_.sample_rate(), rate);
     auto samples = std::make_shared<std::vector<std::int16_t>>();
@@ -120,7 +119,7 @@ grpc::ServerUnaryReactor* TtsService::Synthesize(grpc::CallbackServerContext* ca
       resampler->flush(*samples);
       append_bytes(*response->mutable_audio(), *samples);
       if (request->has_id()) *response->mutable_id() = request->id();
-      const TimePoint due = admitted + context_.faults.first_response_delay;
+      const TimePoint due = context_.clock->now() + context_.faults.first_response_delay;
       if (due > context_.clock->now()) {
         context_.timers->at(due, [finish] { finish(grpc::Status::OK); });
       } else {

@@ -83,7 +83,8 @@ TEST_F(GateFiles, ReadsRepetitionsLabelsAndFingerprintFromGoogleBenchmarkJson) {
   const auto path = write("results.json", R"J({
     "context": {"voxperf_version": "0.1.0", "host": "ci-7, 2 cores", "targets_file": "/tmp/x/targets.json",
                 "target TTS/m/bs8": "{\"data\":\"/home/me/voxperf/data/tts_prompts.txt\",\"model\":\"m\"}",
-                "server_config TTS/m/bs8": "{\"max_batch_size\":\"8\"}", "injected_faults": "stall=0.5"},
+                "server_config TTS/m/bs8": "{\"profile\":\"bs8\",\"max_batch_size\":\"8\"}",
+                "injected_faults": "stall=0.5"},
     "benchmarks": [
       {"name": "TTS/m/bs8/stream/c:8/iterations:1/manual_time", "run_name": "TTS/m/bs8/stream/c:8/iterations:1/manual_time",
        "run_type": "iteration", "repetitions": 2, "repetition_index": 0, "real_time": 12.5,
@@ -105,6 +106,8 @@ TEST_F(GateFiles, ReadsRepetitionsLabelsAndFingerprintFromGoogleBenchmarkJson) {
   EXPECT_EQ(results.injected_faults, "stall=0.5");
   // Data files by name only: checkouts live in different folders. Host and targets file are not part of it.
   EXPECT_EQ(results.fingerprint.at("target TTS/m/bs8"), R"({"data":"tts_prompts.txt","model":"m"})");
+  EXPECT_EQ(results.fingerprint.at("server_config TTS/m/bs8"), R"({"max_batch_size":"8","profile":"bs8"})")
+      << "keys sorted: a protobuf map's order is not fixed";
   EXPECT_EQ(results.fingerprint.at("gpu"), "none");
   EXPECT_FALSE(results.fingerprint.count("host"));
 }

@@ -57,14 +57,15 @@ const std::set<std::string>& standard_fields() {
   return fields;
 }
 
+// JSON values are written again with sorted keys: a server's config answer lists its parameters (a protobuf
+// map) in no fixed order. Data files count by name: checkouts live in different folders.
 std::string fingerprint_value(const std::string& key, const std::string& value) {
-  if (key.rfind("target ", 0) != 0) return value;
-  auto target = json::parse(value, nullptr, false);
-  if (target.is_discarded() || !target.is_object()) return value;
-  if (target.contains("data") && target["data"].is_string()) {
-    target["data"] = std::filesystem::path(target["data"].get<std::string>()).filename().string();
+  auto parsed = json::parse(value, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return value;
+  if (key.rfind("target ", 0) == 0 && parsed.contains("data") && parsed["data"].is_string()) {
+    parsed["data"] = std::filesystem::path(parsed["data"].get<std::string>()).filename().string();
   }
-  return target.dump();
+  return parsed.dump();
 }
 
 }  // namespace
