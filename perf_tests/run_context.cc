@@ -91,6 +91,10 @@ void add_run_context(const std::string& targets_file, const std::vector<std::uni
     const std::string key = std::string(t.kind == TargetKind::kRivaAsr ? "ASR/" : "TTS/") + t.model + "/" + t.profile;
     benchmark::AddCustomContext("target " + key, target_json(t));
     benchmark::AddCustomContext("server_config " + key, server_config_json(*run));
+    if (run->ab_baseline) {  // interleaved A/B: what the baseline.* counters measured
+      benchmark::AddCustomContext("ab_baseline target " + key, target_json(run->ab_baseline->target));
+      benchmark::AddCustomContext("ab_baseline server_config " + key, server_config_json(*run->ab_baseline));
+    }
   }
 }
 

@@ -18,7 +18,7 @@ std::string target_json(const Target& target);
 std::string server_config_json(TargetRun& run);
 
 // Adds voxperf_version, host, targets_file, injected_faults (--inject-fault, when given), and per target its
-// settings and server config, to Google Benchmark's context (benchmark::AddCustomContext); call before
+// settings and server config (and its A/B baseline's, as "ab_baseline target ..."), to Google Benchmark's context (benchmark::AddCustomContext); call before
 // RunSpecifiedBenchmarks.
 void add_run_context(const std::string& targets_file, const std::vector<std::unique_ptr<TargetRun>>& runs,
                      const std::vector<std::string>& injected_faults);
