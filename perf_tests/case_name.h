@@ -14,7 +14,8 @@ struct CaseName {
   std::string mode;      // stream, offline, batch, chat ...
   std::size_t concurrency = 1;
 
-  std::string group() const { return pipeline + "/" + model + "/" + profile + "/" + mode; }
+  std::string target() const { return pipeline + "/" + model + "/" + profile; }
+  std::string group() const { return target() + "/" + mode; }
   std::string str() const { return group() + "/c:" + std::to_string(concurrency); }
   // The row of an interleaved A/B case's baseline side in the report tables: "<model> (A/B baseline)".
   CaseName ab_baseline() const {

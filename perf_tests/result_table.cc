@@ -60,6 +60,24 @@ void set_counters(benchmark::State& state, const WindowMetrics& m, const std::st
   counter("schedule_lag_p99_ms", m.schedule_lag.percentile_ms(99));
 }
 
+void set_gpu_counters(benchmark::State& state, const telemetry::GpuStats& gpu, const std::string& prefix) {
+  auto counter = [&](const char* name, const std::optional<double>& value) {
+    if (value) state.counters[prefix + name] = *value;
+  };
+  counter("gpu_util_mean_pct", gpu.utilization_pct.mean);
+  counter("gpu_util_peak_pct", gpu.utilization_pct.peak);
+  counter("gpu_vram_peak_mib", gpu.memory_used_mib.peak);
+  counter("gpu_power_mean_w", gpu.power_w.mean);
+  counter("gpu_power_peak_w", gpu.power_w.peak);
+  counter("gpu_temp_peak_c", gpu.temperature_c.peak);
+}
+
+void ResultTable::add_gpu(const std::string& target, const telemetry::GpuStats& gpu, const std::string& source) {
+  auto& entry = gpu_[target];
+  entry.windows.push_back(gpu);
+  entry.source = source;
+}
+
 void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {
   groups_[name.group()].push_back({name, metrics});
 }
@@ -102,6 +120,26 @@ std::string ResultTable::markdown() const {
       out << " | " << errors_cell(m) << " | " << m.requests << " |\n";
     }
     out << "\n";
+  }
+  for (const auto& [target, entry] : gpu_) {
+    const auto gpu = telemetry::combine_windows(entry.windows);
+    out << "### GPU: " << target << "\n\n| Metric | Peak | Mean |\n| :--- | ---: | ---: |\n";
+    auto row = [&](const std::string& metric, const telemetry::PeakMean& value) {
+      out << "| " << metric << " | " << fixed(value.peak.value_or(NAN), 0) << " | " << fixed(value.mean.value_or(NAN), 0)
+          << " |\n";
+    };
+    row("GPU Utilization (%)", gpu.utilization_pct);
+    row("VRAM (MiB)", gpu.memory_used_mib);
+    row("Temperature (C)", gpu.temperature_c);
+    row("Power Draw (W)", gpu.power_w);
+    row("SM Clock (MHz)", gpu.sm_clock_mhz);
+    for (const auto& [instance, memory] : gpu.mig_memory_mib) row("VRAM " + instance + " (MiB)", memory);
+    out << "\n";
+    if (gpu.gpus.empty()) {
+      out << "No GPU readings from " << entry.source << ": every value is n/a.\n\n";
+    } else {
+      out << gpu.gpus << ": " << gpu.samples << " samples from " << entry.source << ".\n\n";
+    }
   }
   return out.str();
 }

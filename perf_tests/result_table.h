@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/telemetry/gpu_stats.h"
 #include "harness/window_metrics.h"
 #include "perf_tests/case_name.h"
 
@@ -19,6 +20,9 @@ std::string errors_cell(const WindowMetrics& metrics);
 // Sets the case's Google Benchmark counters (plain values, milliseconds for times) from one window, each
 // name prefixed with `prefix` (the baseline side of an A/B case).
 void set_counters(benchmark::State& state, const WindowMetrics& metrics, const std::string& prefix = "");
+// The GPU counters of a window: gpu_util_mean_pct, gpu_util_peak_pct, gpu_vram_peak_mib, gpu_power_mean_w,
+// gpu_power_peak_w, gpu_temp_peak_c; a value nobody measured (no GPU, MIG utilization) is left out: n/a.
+void set_gpu_counters(benchmark::State& state, const telemetry::GpuStats& gpu, const std::string& prefix = "");
 
 class ResultTable {
  public:
@@ -29,6 +33,10 @@ class ResultTable {
   using Groups = std::map<std::string, std::vector<Row>>;  // by CaseName::group(), rows in the order run
 
   void add(const CaseName& name, const WindowMetrics& metrics);
+  // The GPU readings of one of the target's windows, and where they came from ("nvml"; and why there were
+  // none, when there were none).
+  void add_gpu(const std::string& target, const telemetry::GpuStats& gpu, const std::string& source);
+  // The latency tables, then one GPU table per target that had GPU telemetry (Metric | Peak | Mean).
   std::string markdown() const;
   // One line per case, every counter in its own column; times in ms, WER as a fraction, empty when n/a.
   std::string csv() const;
@@ -37,6 +45,11 @@ class ResultTable {
 
  private:
   Groups groups_;
+  struct TargetGpu {
+    std::vector<telemetry::GpuStats> windows;
+    std::string source;
+  };
+  std::map<std::string, TargetGpu> gpu_;  // by "<pipeline>/<model>/<profile>"
 };
 
 }  // namespace voxperf::bench

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "riva/proto/riva_asr.grpc.pb.h"
@@ -86,11 +87,21 @@ void add_run_context(const std::string& targets_file, const std::vector<std::uni
     for (const auto& fault : injected_faults) faults += (faults.empty() ? "" : " ") + fault;
     benchmark::AddCustomContext("injected_faults", faults);
   }
+  // The GPUs the targets' telemetry sees now: part of the gate's fingerprint ("none" without any).
+  std::set<std::string> gpus;
+  for (const auto& run : runs) {
+    if (!run->gpu) continue;
+    for (const auto& reading : run->gpu->read()) gpus.insert(reading.name + (reading.mig ? " (MIG)" : ""));
+  }
+  std::string gpu_names;
+  for (const auto& name : gpus) gpu_names += (gpu_names.empty() ? "" : ", ") + name;
+  benchmark::AddCustomContext("gpu", gpu_names.empty() ? "none" : gpu_names);
   for (const auto& run : runs) {
     const auto& t = run->target;
     const std::string key = std::string(t.kind == TargetKind::kRivaAsr ? "ASR/" : "TTS/") + t.model + "/" + t.profile;
     benchmark::AddCustomContext("target " + key, target_json(t));
     benchmark::AddCustomContext("server_config " + key, server_config_json(*run));
+    benchmark::AddCustomContext("gpu_metrics " + key, run->gpu ? run->gpu->describe() : "none");
     if (run->ab_baseline) {  // interleaved A/B: what the baseline.* counters measured
       benchmark::AddCustomContext("ab_baseline target " + key, target_json(run->ab_baseline->target));
       benchmark::AddCustomContext("ab_baseline server_config " + key, server_config_json(*run->ab_baseline));

@@ -17,7 +17,8 @@ std::string target_json(const Target& target);
 // {"error": "STATUS: message"} when the server does not answer within 10 s.
 std::string server_config_json(TargetRun& run);
 
-// Adds voxperf_version, host, targets_file, injected_faults (--inject-fault, when given), and per target its
+// Adds voxperf_version, host, gpu (the GPU names the targets' telemetry sees, or "none"), targets_file,
+// injected_faults (--inject-fault, when given), and per target its
 // settings and server config (and its A/B baseline's, as "ab_baseline target ..."), to Google Benchmark's context (benchmark::AddCustomContext); call before
 // RunSpecifiedBenchmarks.
 void add_run_context(const std::string& targets_file, const std::vector<std::unique_ptr<TargetRun>>& runs,

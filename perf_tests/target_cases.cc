@@ -11,6 +11,10 @@
 #include "harness/riva/asr_stream_client.h"
 #include "harness/riva/tts_batch_client.h"
 #include "harness/riva/tts_stream_client.h"
+#include "harness/telemetry/gpu_metrics.h"
+#include "harness/telemetry/gpu_sampler.h"
+#include "harness/telemetry/gpu_stats.h"
+#include "harness/telemetry/nvml_source.h"
 
 namespace voxperf::bench {
 namespace {
@@ -63,6 +67,25 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// One NVML per process: every target that reads the local GPUs shares it.
+std::shared_ptr<telemetry::GpuSource> local_nvml() {
+  static std::shared_ptr<telemetry::GpuSource> nvml = telemetry::NvmlSource::open_system();
+  return nvml;
+}
+
+std::shared_ptr<telemetry::GpuSource> gpu_source(const GpuMetricsSettings& settings) {
+  using Source = GpuMetricsSettings::Source;
+  switch (settings.source) {
+    case Source::kNvml: return local_nvml();
+    case Source::kTriton:
+      return std::make_shared<telemetry::MetricsEndpointSource>(settings.url, telemetry::MetricsFlavor::kTriton);
+    case Source::kDcgm:
+      return std::make_shared<telemetry::MetricsEndpointSource>(settings.url, telemetry::MetricsFlavor::kDcgm);
+    case Source::kNone: return nullptr;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address) {
@@ -81,6 +104,7 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
   endpoint.credentials = channel_credentials(target.tls);
   endpoint.tls_server_name = target.tls.server_name;
   run->channels = std::make_unique<ChannelPool>(endpoint);
+  run->gpu = gpu_source(target.gpu_metrics);
   return run;
 }
 
@@ -89,7 +113,7 @@ namespace {
 // One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
 // counters, prefixed with `prefix` ("" or "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
-                             benchmark::State& state, const std::string& prefix) {
+                             benchmark::State& state, const std::string& prefix, ResultTable& table) {
   auto client = make_client(run, name.mode, timers, clock);
   LoadDriver driver(*client, timers, clock);
   LoadSpec warmup;
@@ -100,7 +124,20 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
   if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the window only
   const double client_cpu = process_cpu_seconds();
   const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
+  std::optional<telemetry::GpuSampler> sampler;
+  if (run.gpu) {
+    sampler.emplace(*run.gpu, run.target.gpu_metrics.interval);
+    sampler->start();
+  }
   const auto result = driver.run(window);
+  if (sampler) {
+    const auto readings = sampler->stop();
+    const auto gpu = telemetry::summarize_gpu(readings);
+    set_gpu_counters(state, gpu, prefix);
+    const std::string problem = run.gpu->problem();
+    table.add_gpu((prefix.empty() ? name : name.ab_baseline()).target(), gpu,
+                  run.gpu->describe() + (problem.empty() ? "" : " (" + problem + ")"));
+  }
   const auto metrics = summarize_window(result.records, result.window);
   set_counters(state, metrics, prefix);
   state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
@@ -124,9 +161,9 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
           // A/B: the baseline side first on even repetitions, second on odd ones, so that neither side always
           // finds the machine just warmed (or just tired) by the other.
           const bool baseline_first = *repetition % 2 == 0;
-          if (run.ab_baseline && baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix);
-          const auto metrics = measure_window(run, name, timers, clock, state, "");
-          if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix);
+          if (run.ab_baseline && baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table);
+          const auto metrics = measure_window(run, name, timers, clock, state, "", table);
+          if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table);
           ++*repetition;
           state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
           // A case with errors still reports what it measured; the label marks it failed in every output.

@@ -11,6 +11,7 @@
 #include "harness/grpc/channel_pool.h"
 #include "harness/manifest.h"
 #include "harness/prompts.h"
+#include "harness/telemetry/gpu_reading.h"
 #include "harness/targets/target.h"
 #include "harness/timer_queue.h"
 #include "perf_tests/result_table.h"
@@ -26,6 +27,8 @@ struct TargetRun {
   std::vector<Prompt> prompts;        // riva_tts
   // CPU seconds the server has used so far, when voxperf started it (embedded targets); empty otherwise.
   std::function<double()> server_cpu_seconds;
+  // GPU readings while its windows run (gpu_metrics); null for source "none".
+  std::shared_ptr<telemetry::GpuSource> gpu;
   // Interleaved A/B (voxperf_bench --ab-baseline): the same target on the baseline deployment. Each
   // repetition of a case then measures both, its counters prefixed kAbBaselinePrefix.
   TargetRun* ab_baseline = nullptr;

@@ -148,6 +148,21 @@ TEST(CaseCounters, StreamingTtsCountersEqualTheScriptedTimings) {
       << result.table.markdown();
 }
 
+// A GPU that always reads the same: one H100 at 40 % and 300 W, 16 GiB used; no SM clock given.
+class SteadyGpu final : public telemetry::GpuSource {
+ public:
+  std::string describe() const override { return "steady"; }
+  std::vector<telemetry::GpuReading> read() override {
+    telemetry::GpuReading r;
+    r.name = "NVIDIA H100 80GB HBM3";
+    r.utilization_pct = 40;
+    r.memory_used_mib = 16384;
+    r.power_w = 300;
+    r.temperature_c = 55;
+    return {r};
+  }
+};
+
 TEST(CaseCounters, BatchTtsCountersEqualTheScriptedTimings) {
   ScriptedClock clock;
   const std::map<std::string, TtsScript> scripts{
@@ -170,6 +185,7 @@ TEST(CaseCounters, BatchTtsCountersEqualTheScriptedTimings) {
   mocks::FakeServer server({&service});
   auto run = scripted_target(TargetKind::kRivaTts, "batch", 3, server);
   run->prompts = {{"1", "one"}, {"2", "two"}, {"3", "three"}};
+  run->gpu = std::make_shared<SteadyGpu>();
 
   const auto result = run_one_case(*run, clock);
 
@@ -184,6 +200,18 @@ TEST(CaseCounters, BatchTtsCountersEqualTheScriptedTimings) {
   EXPECT_TRUE(std::isnan(result.counter("inter_chunk_mean_ms")));
   EXPECT_NEAR(result.counter("throughput_rps"), 2 / window, kNear);
   EXPECT_NEAR(result.counter("rtfx"), 1.5 / window, kNear);
+  // GPU counters from the readings taken during the window; what the GPU did not give is absent (n/a).
+  EXPECT_EQ(result.counter("gpu_util_mean_pct"), 40);
+  EXPECT_EQ(result.counter("gpu_util_peak_pct"), 40);
+  EXPECT_EQ(result.counter("gpu_vram_peak_mib"), 16384);
+  EXPECT_EQ(result.counter("gpu_power_mean_w"), 300);
+  EXPECT_EQ(result.counter("gpu_temp_peak_c"), 55);
+  const std::string report = result.table.markdown();
+  EXPECT_NE(report.find("### GPU: TTS/scripted/default\n\n| Metric | Peak | Mean |\n| :--- | ---: | ---: |\n"
+                        "| GPU Utilization (%) | 40 | 40 |\n| VRAM (MiB) | 16384 | 16384 |\n| Temperature (C) | 55 | 55 |\n"
+                        "| Power Draw (W) | 300 | 300 |\n| SM Clock (MHz) | n/a | n/a |\n"),
+            std::string::npos)
+      << report;
 }
 
 // --- ASR -------------------------------------------------------------------------------------------------

@@ -97,11 +97,11 @@ TEST(GpuMetrics, AnEndpointThatFailsGivesNoReadingAndSaysWhy) {
   MetricsEndpointSource down("http://gpu-host:8002/metrics", MetricsFlavor::kTriton,
                              [](const std::string& url, auto) -> std::string { throw std::runtime_error(url + ": refused"); });
   EXPECT_TRUE(down.read().empty());
-  EXPECT_EQ(down.last_problem(), "http://gpu-host:8002/metrics: refused");
+  EXPECT_EQ(down.problem(), "http://gpu-host:8002/metrics: refused");
   MetricsEndpointSource garbage("http://x/metrics", MetricsFlavor::kDcgm,
                                 [](const std::string&, auto) { return std::string("<html>not metrics</html>\n"); });
   EXPECT_TRUE(garbage.read().empty());
-  EXPECT_NE(garbage.last_problem().find("line 1"), std::string::npos) << garbage.last_problem();
+  EXPECT_NE(garbage.problem().find("line 1"), std::string::npos) << garbage.problem();
 }
 
 // Serves `body` once over HTTP on 127.0.0.1, as a metrics endpoint would.
@@ -146,7 +146,7 @@ TEST(GpuMetrics, ScrapesARealHttpEndpoint) {
   OneShotHttpServer server(kDcgm);
   MetricsEndpointSource source(server.url(), MetricsFlavor::kDcgm);
   const auto gpus = source.read();
-  ASSERT_EQ(gpus.size(), 1u) << source.last_problem();
+  ASSERT_EQ(gpus.size(), 1u) << source.problem();
   EXPECT_EQ(gpus[0].utilization_pct, 75);
   EXPECT_EQ(source.describe(), "dcgm " + server.url());
 }

@@ -102,6 +102,18 @@ TEST_F(TargetsFile, MinimalTargetGetsDefaults) {
   EXPECT_TRUE(t.metadata.empty());
   EXPECT_EQ(t.requests_for(1), 5u);
   EXPECT_EQ(t.requests_for(16), 32u);
+  EXPECT_EQ(t.gpu_metrics.source, GpuMetricsSettings::Source::kNvml);
+  EXPECT_EQ(t.gpu_metrics.interval, std::chrono::milliseconds(500));
+}
+
+TEST_F(TargetsFile, GpuMetricsFromARemoteEndpoint) {
+  std::string json = kMinimalAsr;
+  json.replace(json.find(R"("data")"), 6,
+               R"("gpu_metrics": {"source": "triton", "url": "http://riva-host:8002/metrics", "interval_ms": 100}, "data")");
+  const auto t = load(json).at(0);
+  EXPECT_EQ(t.gpu_metrics.source, GpuMetricsSettings::Source::kTriton);
+  EXPECT_EQ(t.gpu_metrics.url, "http://riva-host:8002/metrics");
+  EXPECT_EQ(t.gpu_metrics.interval, std::chrono::milliseconds(100));
 }
 
 TEST_F(TargetsFile, TlsTrueMeansSystemRootsAndEmbeddedNeedsNoHost) {
@@ -143,6 +155,14 @@ TEST_F(TargetsFile, BadFilesNameTheFieldAndWhatIsWrong) {
       {R"("data")", R"("tls": {"client_key": "ca.pem"}, "data")", "client_cert and client_key go together"},
       {R"("data")", R"("deadline_ms": -5, "data")", "targets[0].deadline_ms: -5 is out of range"},
       {R"("data")", R"("interim_results": "yes", "data")", "targets[0].interim_results: must be true or false"},
+      {R"("data")", R"("gpu_metrics": {"source": "smi"}, "data")",
+       "targets[0].gpu_metrics.source: 'smi' is not one of nvml, triton, dcgm, none"},
+      {R"("data")", R"("gpu_metrics": {"source": "dcgm"}, "data")",
+       "targets[0].gpu_metrics.url: required for source dcgm (e.g. http://host:9400/metrics)"},
+      {R"("data")", R"("gpu_metrics": {"source": "triton", "url": "gpu-host:8002/metrics"}, "data")",
+       "targets[0].gpu_metrics.url: 'gpu-host:8002/metrics' must start with http://"},
+      {R"("data")", R"("gpu_metrics": {"source": "nvml", "url": "http://x/metrics"}, "data")",
+       "targets[0].gpu_metrics.url: only the triton and dcgm sources read a URL"},
   };
   for (const auto& c : cases) {
     std::string json = kMinimalAsr;

@@ -23,6 +23,15 @@ struct TlsSettings {
   std::string server_name;            // expected name in the server's certificate, when not the endpoint's host
 };
 
+// Where a target's GPU readings come from while its windows run.
+struct GpuMetricsSettings {
+  enum class Source { kNvml, kTriton, kDcgm, kNone };
+  Source source = Source::kNvml;  // NVML of this host: the server runs here (or there is no GPU: n/a)
+  std::string url;                // triton, dcgm: the Prometheus endpoint, e.g. http://riva-host:8002/metrics
+  std::chrono::milliseconds interval{500};
+};
+const char* gpu_source_name(GpuMetricsSettings::Source source);  // "nvml", "triton", "dcgm", "none"
+
 struct Target {
   std::string model;               // as cases name it: parakeet-ctc-1.1b, Magpie, FastPitch
   std::string profile = "default"; // bs8, bs64 ...
@@ -48,6 +57,7 @@ struct Target {
   std::size_t max_message_bytes = 64u << 20;
   std::chrono::milliseconds deadline{60'000};  // per request
   std::size_t channels = 4;                    // gRPC connections to the endpoint
+  GpuMetricsSettings gpu_metrics;
 
   bool embedded() const { return endpoint == "embedded"; }
   std::size_t requests_for(std::size_t c) const {

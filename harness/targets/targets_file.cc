@@ -156,6 +156,39 @@ TlsSettings read_tls(const json& value, const std::string& path, const fs::path&
   return tls;
 }
 
+GpuMetricsSettings read_gpu_metrics(const json& value, const std::string& path, const fs::path& file) {
+  Fields fields(value, path, file);
+  if (!value.is_object()) fields.fail("", "must be an object: {\"source\": \"nvml\" | \"triton\" | \"dcgm\" | \"none\", ...}");
+  GpuMetricsSettings settings;
+  const std::string source = *fields.string("source", true);
+  using Source = GpuMetricsSettings::Source;
+  if (source == "nvml") {
+    settings.source = Source::kNvml;
+  } else if (source == "triton") {
+    settings.source = Source::kTriton;
+  } else if (source == "dcgm") {
+    settings.source = Source::kDcgm;
+  } else if (source == "none") {
+    settings.source = Source::kNone;
+  } else {
+    fields.fail("source", "'" + source + "' is not one of nvml, triton, dcgm, none");
+  }
+  const bool remote = settings.source == Source::kTriton || settings.source == Source::kDcgm;
+  if (auto url = fields.string("url")) {
+    if (!remote) fields.fail("url", "only the triton and dcgm sources read a URL");
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      fields.fail("url", "'" + *url + "' must start with http:// or https://");
+    }
+    settings.url = *url;
+  } else if (remote) {
+    fields.fail("url", "required for source " + source + " (e.g. http://host:" +
+                           (settings.source == Source::kTriton ? "8002" : "9400") + "/metrics)");
+  }
+  if (auto n = fields.integer("interval_ms", 10, 60'000)) settings.interval = std::chrono::milliseconds(*n);
+  fields.reject_unknown();
+  return settings;
+}
+
 Target read_target(const json& value, const std::string& path, const fs::path& file, const EnvironmentLookup& lookup) {
   Fields fields(value, path, file);
   if (!value.is_object()) fields.fail("", "must be an object");
@@ -239,6 +272,7 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   }
   if (auto n = fields.integer("deadline_ms", 1, 86'400'000)) target.deadline = std::chrono::milliseconds(*n);
   if (auto n = fields.integer("channels", 1, 1024)) target.channels = static_cast<std::size_t>(*n);
+  if (const json* gpu = fields.find("gpu_metrics")) target.gpu_metrics = read_gpu_metrics(*gpu, path + ".gpu_metrics", file);
   fields.reject_unknown();
   return target;
 }
@@ -246,6 +280,16 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
 }  // namespace
 
 const char* target_kind_name(TargetKind kind) { return kind == TargetKind::kRivaAsr ? "riva_asr" : "riva_tts"; }
+
+const char* gpu_source_name(GpuMetricsSettings::Source source) {
+  switch (source) {
+    case GpuMetricsSettings::Source::kNvml: return "nvml";
+    case GpuMetricsSettings::Source::kTriton: return "triton";
+    case GpuMetricsSettings::Source::kDcgm: return "dcgm";
+    case GpuMetricsSettings::Source::kNone: return "none";
+  }
+  return "?";
+}
 
 std::optional<std::string> process_environment(const std::string& name) {
   const char* value = std::getenv(name.c_str());

@@ -106,10 +106,10 @@ std::string MetricsEndpointSource::describe() const {
 std::vector<GpuReading> MetricsEndpointSource::read() {
   try {
     auto readings = readings_from_metrics(parse_prometheus_text(get_(url_, timeout_)), flavor_);
-    if (readings.empty()) {
-      std::lock_guard lock(mutex_);
-      problem_ = url_ + ": no " + (flavor_ == MetricsFlavor::kTriton ? "nv_gpu_*" : "DCGM_FI_DEV_*") + " metrics";
-    }
+    std::lock_guard lock(mutex_);
+    problem_ = readings.empty() ? url_ + ": no " + (flavor_ == MetricsFlavor::kTriton ? "nv_gpu_*" : "DCGM_FI_DEV_*") +
+                                      " metrics"
+                                : "";
     return readings;
   } catch (const std::exception& e) {  // InputError (not the text format) or runtime_error (HTTP)
     std::lock_guard lock(mutex_);
@@ -118,7 +118,7 @@ std::vector<GpuReading> MetricsEndpointSource::read() {
   }
 }
 
-std::string MetricsEndpointSource::last_problem() const {
+std::string MetricsEndpointSource::problem() const {
   std::lock_guard lock(mutex_);
   return problem_;
 }

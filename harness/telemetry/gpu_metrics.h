@@ -30,9 +30,9 @@ class MetricsEndpointSource final : public GpuSource {
                         std::chrono::milliseconds timeout = std::chrono::seconds(2));
   std::string describe() const override;
   // An endpoint that does not answer, or answers with something else, gives an empty reading (n/a);
-  // last_problem() says why.
+  // problem() says why.
   std::vector<GpuReading> read() override;
-  std::string last_problem() const;
+  std::string problem() const override;
 
  private:
   std::string url_;

@@ -34,6 +34,8 @@ class GpuSource {
   virtual std::string describe() const = 0;  // "nvml", "triton http://host:8002/metrics" ...
   // The GPUs now; empty when there are none. Throws nothing: a failed read is an empty reading.
   virtual std::vector<GpuReading> read() = 0;
+  // Why the last read was empty ("libnvidia-ml.so.1: cannot open ...", "http://...: refused"); "" if it was not.
+  virtual std::string problem() const { return {}; }
 };
 
 }  // namespace voxperf::telemetry

@@ -74,4 +74,47 @@ GpuStats summarize_gpu(std::span<const std::vector<GpuReading>> samples) {
   return stats;
 }
 
+namespace {
+
+PeakMean combine(std::span<const GpuStats> windows, PeakMean GpuStats::*field) {
+  PeakMean out;
+  double weighted = 0.0, weight = 0.0;
+  for (const auto& w : windows) {
+    const PeakMean& value = w.*field;
+    if (value.peak) out.peak = out.peak ? std::max(*out.peak, *value.peak) : *value.peak;
+    if (value.mean) {
+      weighted += *value.mean * static_cast<double>(w.samples);
+      weight += static_cast<double>(w.samples);
+    }
+  }
+  if (weight > 0) out.mean = weighted / weight;
+  return out;
+}
+
+}  // namespace
+
+GpuStats combine_windows(std::span<const GpuStats> windows) {
+  GpuStats out;
+  for (const auto& w : windows) {
+    out.samples += w.samples;
+    if (out.gpus.empty()) out.gpus = w.gpus;
+  }
+  out.utilization_pct = combine(windows, &GpuStats::utilization_pct);
+  out.memory_used_mib = combine(windows, &GpuStats::memory_used_mib);
+  out.temperature_c = combine(windows, &GpuStats::temperature_c);
+  out.power_w = combine(windows, &GpuStats::power_w);
+  out.sm_clock_mhz = combine(windows, &GpuStats::sm_clock_mhz);
+  std::map<std::string, std::vector<GpuStats>> by_instance;
+  for (const auto& w : windows) {
+    for (const auto& [name, value] : w.mig_memory_mib) {
+      GpuStats one;
+      one.samples = w.samples;
+      one.memory_used_mib = value;
+      by_instance[name].push_back(one);
+    }
+  }
+  for (const auto& [name, list] : by_instance) out.mig_memory_mib[name] = combine(list, &GpuStats::memory_used_mib);
+  return out;
+}
+
 }  // namespace voxperf::telemetry

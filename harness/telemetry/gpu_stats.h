@@ -31,6 +31,9 @@ struct GpuStats {
 
 GpuStats summarize_gpu(std::span<const std::vector<GpuReading>> samples);
 
+// Several windows (a target's cases) as one: peaks the largest, means weighted by each window's samples.
+GpuStats combine_windows(std::span<const GpuStats> windows);
+
 // Accumulates PeakMean over values; empty optional values are skipped.
 class PeakMeanAccumulator {
  public:

@@ -26,7 +26,7 @@ class NvmlSource final : public GpuSource {
 
   std::string describe() const override { return "nvml"; }
   std::vector<GpuReading> read() override;
-  const std::string& problem() const { return problem_; }
+  std::string problem() const override { return problem_; }
   std::size_t gpus() const { return devices_.size(); }
 
  private:
