@@ -78,6 +78,15 @@ void ResultTable::add_gpu(const std::string& target, const telemetry::GpuStats& 
   entry.source = source;
 }
 
+void ResultTable::add_instances(const CaseName& name, const std::vector<WindowMetrics>& instances) {
+  InstancesRow row{name.concurrency, instances, 0.0, 0};
+  for (const auto& m : instances) {
+    row.aggregate_throughput += m.throughput_rps;
+    row.errors += m.errors();
+  }
+  instances_[name.target() + "/" + name.mode].push_back(std::move(row));
+}
+
 void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {
   groups_[name.group()].push_back({name, metrics});
 }
@@ -93,8 +102,8 @@ std::size_t ResultTable::cases_with_errors() const {
 std::string ResultTable::markdown() const {
   std::ostringstream out;
   for (const auto& [group, rows] : groups_) {
-    const bool asr = group.rfind("ASR/", 0) == 0;
-    const bool streaming = group.size() >= 7 && group.compare(group.size() - 7, 7, "/stream") == 0;
+    const bool asr = rows.front().name.pipeline == "ASR";
+    const bool streaming = rows.front().name.mode == "stream";
     out << "### " << group << "\n\n";
     if (asr) {
       out << "| Concurrency | Mean (ms) | P90 (ms) | P99 (ms) | Throughput (r/s) | RTFX | First Partial (ms) | "
@@ -118,6 +127,25 @@ std::string ResultTable::markdown() const {
             << " | " << (streaming ? fixed(m.inter_chunk.mean_ms(), 1) : "n/a");
       }
       out << " | " << errors_cell(m) << " | " << m.requests << " |\n";
+    }
+    out << "\n";
+  }
+  // A group's instances at once, in the shape of the NIM report's MIG aggregate tables.
+  for (const auto& [group, rows] : instances_) {
+    const std::size_t n = rows.front().instances.size();
+    out << "### " << group << ": " << n << " instances at once\n\n| Concurrency/inst |";
+    for (const char* what : {"Mean (ms)", "P99 (ms)", "(r/s)"}) {
+      for (std::size_t i = 0; i < n; ++i) out << " Inst " << i << " " << what << " |";
+    }
+    out << " Aggregate Throughput (r/s) | Errors |\n| ---: |";
+    for (std::size_t i = 0; i < 3 * n + 2; ++i) out << " ---: |";
+    out << "\n";
+    for (const auto& row : rows) {
+      out << "| " << row.concurrency << " |";
+      for (const auto& m : row.instances) out << " " << fixed(m.latency.mean_ms(), 1) << " |";
+      for (const auto& m : row.instances) out << " " << fixed(m.latency.percentile_ms(99), 1) << " |";
+      for (const auto& m : row.instances) out << " " << fixed(m.throughput_rps, 2) << " |";
+      out << " " << fixed(row.aggregate_throughput, 2) << " | " << row.errors << " |\n";
     }
     out << "\n";
   }

@@ -33,6 +33,8 @@ class ResultTable {
   using Groups = std::map<std::string, std::vector<Row>>;  // by CaseName::group(), rows in the order run
 
   void add(const CaseName& name, const WindowMetrics& metrics);
+  // A group's "all at once" case: each instance's window (the aggregate goes in with add()).
+  void add_instances(const CaseName& name, const std::vector<WindowMetrics>& instances);
   // The GPU readings of one of the target's windows, and where they came from ("nvml"; and why there were
   // none, when there were none).
   void add_gpu(const std::string& target, const telemetry::GpuStats& gpu, const std::string& source);
@@ -50,6 +52,13 @@ class ResultTable {
     std::string source;
   };
   std::map<std::string, TargetGpu> gpu_;  // by "<pipeline>/<model>/<profile>"
+  struct InstancesRow {
+    std::size_t concurrency;
+    std::vector<WindowMetrics> instances;
+    double aggregate_throughput;
+    std::size_t errors;
+  };
+  std::map<std::string, std::vector<InstancesRow>> instances_;  // by "<pipeline>/<model>/<profile>/<mode>"
 };
 
 }  // namespace voxperf::bench

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <optional>
+#include <thread>
 
 #include "harness/grpc/channel_credentials.h"
 #include "harness/load_driver.h"
@@ -65,6 +66,12 @@ double process_cpu_seconds() {
   getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// "nvml", or "nvml (libnvidia-ml.so.1: cannot open ...)" when its last read found no GPU.
+std::string gpu_source_text(const telemetry::GpuSource& source) {
+  const std::string problem = source.problem();
+  return source.describe() + (problem.empty() ? "" : " (" + problem + ")");
 }
 
 // One NVML per process: every target that reads the local GPUs shares it.
@@ -134,9 +141,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
     const auto readings = sampler->stop();
     const auto gpu = telemetry::summarize_gpu(readings);
     set_gpu_counters(state, gpu, prefix);
-    const std::string problem = run.gpu->problem();
-    table.add_gpu((prefix.empty() ? name : name.ab_baseline()).target(), gpu,
-                  run.gpu->describe() + (problem.empty() ? "" : " (" + problem + ")"));
+    table.add_gpu((prefix.empty() ? name : name.ab_baseline()).target(), gpu, gpu_source_text(*run.gpu));
   }
   const auto metrics = summarize_window(result.records, result.window);
   set_counters(state, metrics, prefix);
@@ -147,12 +152,93 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
 
 }  // namespace
 
+namespace {
+
+// All instances of a group at once, each at the case's concurrency: one load driver per instance, each on a
+// thread of its own so that they start together. Counters: the aggregate (every record, from the first
+// start to the last end) under the plain names, each instance's under "instance<i>.".
+void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueue& timers, const Clock& clock,
+                               benchmark::State& state, ResultTable& table) {
+  const std::size_t n = group.instances.size();
+  std::vector<std::unique_ptr<RequestClient>> clients;
+  std::vector<std::unique_ptr<LoadDriver>> drivers;
+  LoadSpec window;
+  window.concurrency = name.concurrency;
+  window.requests = group.target.requests_for(name.concurrency);
+  for (auto& instance : group.instances) {
+    clients.push_back(make_client(*instance, name.mode, timers, clock));
+    drivers.push_back(std::make_unique<LoadDriver>(*clients.back(), timers, clock));
+    if (group.target.warmup_requests > 0) {
+      LoadSpec warmup = window;
+      warmup.requests = group.target.warmup_requests;
+      drivers.back()->run(warmup);
+    }
+  }
+  std::optional<telemetry::GpuSampler> sampler;
+  if (group.gpu) {
+    sampler.emplace(*group.gpu, group.target.gpu_metrics.interval);
+    sampler->start();
+  }
+  const double client_cpu = process_cpu_seconds();
+  std::vector<LoadResult> results(n);
+  {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < n; ++i) threads.emplace_back([&, i] { results[i] = drivers[i]->run(window); });
+    for (auto& thread : threads) thread.join();
+  }
+  state.counters["client_cpu_s"] = process_cpu_seconds() - client_cpu;
+  std::vector<RequestRecord> all;
+  Window union_window = results.front().window;
+  std::vector<WindowMetrics> per_instance;
+  for (std::size_t i = 0; i < n; ++i) {
+    per_instance.push_back(summarize_window(results[i].records, results[i].window));
+    set_counters(state, per_instance.back(), "instance" + std::to_string(i) + ".");
+    all.insert(all.end(), results[i].records.begin(), results[i].records.end());
+    union_window.start = std::min(union_window.start, results[i].window.start);
+    union_window.end = std::max(union_window.end, results[i].window.end);
+  }
+  const auto aggregate = summarize_window(all, union_window);
+  set_counters(state, aggregate);
+  if (sampler) {
+    const auto gpu = telemetry::summarize_gpu(sampler->stop());
+    set_gpu_counters(state, gpu);
+    table.add_gpu(name.target(), gpu, gpu_source_text(*group.gpu));
+  }
+  state.SetIterationTime(std::max(aggregate.window_seconds, 1e-9));
+  if (aggregate.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(aggregate));
+  table.add(name, aggregate);
+  table.add_instances(name, per_instance);
+}
+
+}  // namespace
+
 void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table, const Clock& clock) {
   const Target& target = run.target;
   const std::string pipeline = target.kind == TargetKind::kRivaAsr ? "ASR" : "TTS";
   for (const auto& mode : target.modes) {
     for (std::size_t concurrency : target.concurrency) {
-      const CaseName name{pipeline, target.model, target.profile, mode, concurrency};
+      const CaseName name{pipeline, target.model, target.profile, mode, concurrency, ""};
+      if (!run.instances.empty()) {
+        for (std::size_t i = 0; i < run.instances.size(); ++i) {
+          CaseName alone = name;
+          alone.instance = std::to_string(i);
+          TargetRun* instance = run.instances[i].get();
+          benchmark::RegisterBenchmark(alone.str().c_str(), [instance, &timers, &table, &clock, alone](benchmark::State& state) {
+            for (auto _ : state) {
+              const auto metrics = measure_window(*instance, alone, timers, clock, state, "", table);
+              state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
+              if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
+              table.add(alone, metrics);
+            }
+          })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+        }
+        CaseName together = name;
+        together.instance = "all";
+        benchmark::RegisterBenchmark(together.str().c_str(), [&run, &timers, &table, &clock, together](benchmark::State& state) {
+          for (auto _ : state) measure_instances_at_once(run, together, timers, clock, state, table);
+        })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+        continue;
+      }
       auto repetition = std::make_shared<std::size_t>(0);
       benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name,
                                                          repetition](benchmark::State& state) {

@@ -32,6 +32,9 @@ struct TargetRun {
   // Interleaved A/B (voxperf_bench --ab-baseline): the same target on the baseline deployment. Each
   // repetition of a case then measures both, its counters prefixed kAbBaselinePrefix.
   TargetRun* ab_baseline = nullptr;
+  // A group of instances (Target::endpoints): one run per instance, each with its own connections (and
+  // server, for embedded ones); empty for a single instance.
+  std::vector<std::unique_ptr<TargetRun>> instances;
 };
 
 inline constexpr const char* kAbBaselinePrefix = "baseline.";
@@ -40,7 +43,8 @@ inline constexpr const char* kAbBaselinePrefix = "baseline.";
 // UNAVAILABLE errors in its cases, and the run goes on). Throws InputError for bad data files.
 std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address);
 
-// Registers the cases of `run`; results go to `table`. Besides the latency counters, each case reports
+// Registers the cases of `run`; results go to `table`. For a group of instances: per mode and concurrency,
+// one case per instance alone, then one with all of them at once (the same concurrency on each). Besides the latency counters, each case reports
 // client_cpu_s (voxperf's own CPU time over the measured window, so it can be shown not to be the
 // bottleneck) and, for embedded targets, server_cpu_s. `run`, `timers`, `table` and `clock` must outlive the
 // run. `clock` stamps every request and window; tests pass a clock their fake server moves.

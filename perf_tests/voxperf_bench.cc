@@ -45,16 +45,17 @@ class EmbeddedServers {
   EmbeddedServers(std::vector<std::string> fault_args, std::filesystem::path running_dir)
       : fault_args_(std::move(fault_args)), running_dir_(std::move(running_dir)) {}
 
-  Server server(const std::string& profile) {
+  // `instance`: the members of a group of embedded instances each get a server process of their own.
+  Server server(const std::string& profile, std::size_t instance = 0) {
     refserver::parse_profile(profile);  // a bad profile is an InputError here, not a server that fails to start
-    if (!running_dir_.empty()) return running(profile);
-    auto& server = servers_[profile];
+    if (!running_dir_.empty()) return running(instance == 0 ? profile : profile + "-" + std::to_string(instance));
+    auto& server = servers_[profile + "#" + std::to_string(instance)];
     if (!server) {
       std::vector<std::string> args{"--profile", profile};
       args.insert(args.end(), fault_args_.begin(), fault_args_.end());
       server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, args);
       std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "
-                << profile << ")\n";
+                << profile << (instance > 0 ? ", instance " + std::to_string(instance) : std::string()) << ")\n";
     }
     ServerProcess* process = server.get();
     return {process->address(), [process] { return process->cpu_seconds(); }};
@@ -164,11 +165,19 @@ int run(int argc, char** argv) {
   ThreadTimerQueue timers;
   ResultTable table;
   std::vector<std::unique_ptr<TargetRun>> runs, baseline_runs;
-  auto prepare = [](const Target& target, EmbeddedServers& servers) {
-    if (!target.embedded()) return prepare_target(target, target.endpoint);
-    const auto server = servers.server(target.profile);
+  auto prepare_one = [](const Target& target, EmbeddedServers& servers, std::size_t instance) {
+    const std::string& endpoint = target.endpoints.at(instance);
+    if (endpoint != "embedded") return prepare_target(target, endpoint);
+    const auto server = servers.server(target.profile, instance);
     auto run = prepare_target(target, server.address);
     run->server_cpu_seconds = server.cpu_seconds;
+    return run;
+  };
+  auto prepare = [&](const Target& target, EmbeddedServers& servers) {
+    auto run = prepare_one(target, servers, 0);
+    if (target.endpoints.size() > 1) {
+      for (std::size_t i = 0; i < target.endpoints.size(); ++i) run->instances.push_back(prepare_one(target, servers, i));
+    }
     return run;
   };
   for (const auto& target : targets) {

@@ -132,6 +132,35 @@ TEST_F(BenchEndToEnd, StalledStreamsAndAnUnknownVoiceFailTheirCasesWithWhatTheyM
   EXPECT_NE(output_.find("| 2 (DEADLINE_EXCEEDED 2) | 4 |"), std::string::npos) << output_;
 }
 
+TEST_F(BenchEndToEnd, AGroupOfInstancesIsMeasuredAloneAndAllAtOnce) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  ASSERT_EQ(run(R"({"targets": [
+    {"model": "espeak-ng", "profile": "bs4", "kind": "riva_tts", "endpoints": ["embedded", "embedded"],
+     "modes": ["batch"], "concurrency": [2], "requests_per_window": 6, "warmup_requests": 0,
+     "data": ")" + data + R"(tts_prompts.txt"}
+  ]})"), 0) << output_;
+  // Two reference server processes, one per instance.
+  EXPECT_NE(output_.find("(profile bs4, instance 1)"), std::string::npos) << output_;
+  for (const char* alone : {"TTS/espeak-ng/bs4/batch/c:2/instance:0", "TTS/espeak-ng/bs4/batch/c:2/instance:1"}) {
+    const auto* c = find_case(alone);
+    ASSERT_NE(c, nullptr) << alone << output_;
+    EXPECT_EQ((*c)["requests"].get<double>(), 6);
+  }
+  const auto* together = find_case("TTS/espeak-ng/bs4/batch/c:2/aggregate");
+  ASSERT_NE(together, nullptr) << output_;
+  EXPECT_EQ((*together)["requests"].get<double>(), 12) << "both instances' requests";
+  EXPECT_EQ((*together)["instance0.requests"].get<double>(), 6);
+  EXPECT_EQ((*together)["instance1.requests"].get<double>(), 6);
+  EXPECT_GT((*together)["instance1.throughput_rps"].get<double>(), 0);
+  EXPECT_NE(output_.find("### TTS/espeak-ng/bs4/batch: 2 instances at once\n\n| Concurrency/inst | Inst 0 Mean (ms) | "
+                         "Inst 1 Mean (ms) | Inst 0 P99 (ms) | Inst 1 P99 (ms) | Inst 0 (r/s) | Inst 1 (r/s) | "
+                         "Aggregate Throughput (r/s) | Errors |"),
+            std::string::npos)
+      << output_;
+  EXPECT_NE(output_.find("### TTS/espeak-ng/bs4/batch (instance 1 alone)"), std::string::npos);
+  EXPECT_NE(output_.find("### GPU: TTS/espeak-ng/bs4"), std::string::npos);
+}
+
 TEST_F(BenchEndToEnd, ABadInjectedFaultIsAnInputError) {
   const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
   const std::string targets = R"({"targets": [

@@ -32,8 +32,8 @@ std::vector<std::string> lines(const std::string& text) {
 
 TEST(ResultReport, CsvHasOneLinePerCaseWithItsCounters) {
   ResultTable table;
-  table.add({"TTS", "Magpie", "bs8", "stream", 1}, tts_window(4, 100, 400));
-  table.add({"TTS", "Magpie", "bs8", "stream", 8}, tts_window(4, 300, 900));
+  table.add({"TTS", "Magpie", "bs8", "stream", 1, ""}, tts_window(4, 100, 400));
+  table.add({"TTS", "Magpie", "bs8", "stream", 8, ""}, tts_window(4, 300, 900));
   const auto rows = lines(table.csv());
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_TRUE(rows[0].starts_with("case,pipeline,model,profile,mode,concurrency,requests,completed,errors,"));
@@ -46,8 +46,8 @@ TEST(ResultReport, CsvHasOneLinePerCaseWithItsCounters) {
 
 TEST(ResultReport, PlotDrawsLatencyAndTtfaAgainstConcurrency) {
   ResultTable table;
-  table.add({"TTS", "Magpie", "bs8", "stream", 1}, tts_window(4, 100, 400));
-  table.add({"TTS", "Magpie", "bs8", "stream", 64}, tts_window(4, 300, 900));
+  table.add({"TTS", "Magpie", "bs8", "stream", 1, ""}, tts_window(4, 100, 400));
+  table.add({"TTS", "Magpie", "bs8", "stream", 64, ""}, tts_window(4, 300, 900));
   const auto& rows = table.groups().at("TTS/Magpie/bs8/stream");
   const std::string svg = latency_plot_svg("TTS/Magpie/bs8/stream", rows);
   EXPECT_TRUE(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));

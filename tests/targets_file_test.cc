@@ -106,6 +106,15 @@ TEST_F(TargetsFile, MinimalTargetGetsDefaults) {
   EXPECT_EQ(t.gpu_metrics.interval, std::chrono::milliseconds(500));
 }
 
+TEST_F(TargetsFile, AGroupOfInstancesListsItsEndpoints) {
+  std::string json = kMinimalAsr;
+  json.replace(json.find(R"("endpoint": "localhost:50051")"), 29, R"("endpoints": ["mig-0:50051", "mig-1:50051"])");
+  const auto t = load(json).at(0);
+  EXPECT_EQ(t.endpoints, (std::vector<std::string>{"mig-0:50051", "mig-1:50051"}));
+  EXPECT_EQ(t.endpoint, "mig-0:50051");
+  EXPECT_EQ(load(kMinimalAsr).at(0).endpoints, std::vector<std::string>{"localhost:50051"});
+}
+
 TEST_F(TargetsFile, GpuMetricsFromARemoteEndpoint) {
   std::string json = kMinimalAsr;
   json.replace(json.find(R"("data")"), 6,
@@ -155,6 +164,11 @@ TEST_F(TargetsFile, BadFilesNameTheFieldAndWhatIsWrong) {
       {R"("data")", R"("tls": {"client_key": "ca.pem"}, "data")", "client_cert and client_key go together"},
       {R"("data")", R"("deadline_ms": -5, "data")", "targets[0].deadline_ms: -5 is out of range"},
       {R"("data")", R"("interim_results": "yes", "data")", "targets[0].interim_results: must be true or false"},
+      {R"("endpoint": "localhost:50051")", R"("endpoints": ["localhost:50051"])",
+       "targets[0].endpoints: must be an array of at least two endpoints"},
+      {R"("endpoint": "localhost:50051")", R"("endpoints": ["a:1", "a:1"])", "targets[0].endpoints[1]: 'a:1' is listed twice"},
+      {R"("endpoint": "localhost:50051")", R"("endpoints": ["a:1", "embedded"])", "targets[0].endpoints: all embedded or none"},
+      {R"("endpoint": "localhost:50051")", R"("endpoints": ["a:1", "b"])", "targets[0].endpoints[1]: 'b' must be host:port"},
       {R"("data")", R"("gpu_metrics": {"source": "smi"}, "data")",
        "targets[0].gpu_metrics.source: 'smi' is not one of nvml, triton, dcgm, none"},
       {R"("data")", R"("gpu_metrics": {"source": "dcgm"}, "data")",

@@ -38,6 +38,10 @@ struct Target {
   TargetKind kind = TargetKind::kRivaAsr;
   // host:port, or "embedded": voxperf's reference server, started in process with `profile`.
   std::string endpoint;
+  // Several instances of the model (two MIG slices, or instances sharing a GPU): "endpoints" in the file;
+  // endpoint is then the first. Each "embedded" entry is a reference server process of its own. With more
+  // than one, every mode and concurrency is measured per instance alone and on all of them at once.
+  std::vector<std::string> endpoints;
   std::vector<std::string> modes;          // riva_asr: stream, offline; riva_tts: stream, batch
   std::vector<std::size_t> concurrency;    // one case per mode and concurrency
   std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency)

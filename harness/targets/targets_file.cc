@@ -119,13 +119,13 @@ void check_name(Fields& fields, const std::string& key, const std::string& name)
   }
 }
 
-void check_endpoint(Fields& fields, const std::string& endpoint) {
+void check_endpoint(Fields& fields, const std::string& endpoint, const std::string& key = "endpoint") {
   if (endpoint == "embedded") return;
   const auto colon = endpoint.rfind(':');
   const std::string port = colon == std::string::npos ? "" : endpoint.substr(colon + 1);
   const bool numeric = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
   if (colon == 0 || !numeric || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    fields.fail("endpoint", "'" + endpoint + "' must be host:port (e.g. grpc.nvcf.nvidia.com:443) or \"embedded\"");
+    fields.fail(key, "'" + endpoint + "' must be host:port (e.g. grpc.nvcf.nvidia.com:443) or \"embedded\"");
   }
 }
 
@@ -210,8 +210,32 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   }
   const bool asr = target.kind == TargetKind::kRivaAsr;
 
-  target.endpoint = *fields.string("endpoint", true);
-  check_endpoint(fields, target.endpoint);
+  if (fields.find("endpoints") != nullptr) {
+    if (fields.find("endpoint") != nullptr) fields.fail("endpoints", "give endpoint or endpoints, not both");
+    // Not strings(): "embedded" may repeat, one reference server process per entry.
+    const json& list = *fields.find("endpoints");
+    if (!list.is_array() || list.size() < 2) fields.fail("endpoints", "must be an array of at least two endpoints");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string key = "endpoints[" + std::to_string(i) + "]";
+      if (!list[i].is_string()) fields.fail(key, "must be a string");
+      const auto text = list[i].get<std::string>();
+      if (text != "embedded" && std::count(target.endpoints.begin(), target.endpoints.end(), text) > 0) {
+        fields.fail(key, "'" + text + "' is listed twice");
+      }
+      target.endpoints.push_back(text);
+    }
+    for (std::size_t i = 0; i < target.endpoints.size(); ++i) {
+      check_endpoint(fields, target.endpoints[i], "endpoints[" + std::to_string(i) + "]");
+      if ((target.endpoints[i] == "embedded") != (target.endpoints[0] == "embedded")) {
+        fields.fail("endpoints", "all embedded or none: a group is one model's instances of one kind");
+      }
+    }
+    target.endpoint = target.endpoints[0];
+  } else {
+    target.endpoint = *fields.string("endpoint", true);
+    check_endpoint(fields, target.endpoint);
+    target.endpoints = {target.endpoint};
+  }
 
   target.modes = fields.strings("modes");
   const std::vector<std::string> allowed = asr ? std::vector<std::string>{"stream", "offline"}
