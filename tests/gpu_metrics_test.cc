@@ -31,7 +31,7 @@ nv_gpu_power_usage{gpu_uuid="GPU-bbbb"} 70
 nv_inference_count{model="fastpitch",version="1"} 1234
 )";
 
-// What NVIDIA's DCGM exporter serves: a GPU, and a MIG instance of another (GPU_I_ID), which is not a GPU.
+// What NVIDIA's DCGM exporter serves: a GPU, and a MIG instance (GPU_I_ID) of another GPU.
 const char* const kDcgm = R"(# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).
 # TYPE DCGM_FI_DEV_GPU_UTIL gauge
 DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-aaaa",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="riva-0"} 75
@@ -81,9 +81,16 @@ TEST(GpuMetrics, TritonMetricsPerGpuInVoxperfUnits) {
   EXPECT_FALSE(gpus[1].memory_total_mib.has_value());
 }
 
-TEST(GpuMetrics, DcgmMetricsPerGpuSkippingMigInstances) {
+TEST(GpuMetrics, DcgmMetricsPerGpuAndMigInstancesMemory) {
   const auto gpus = readings_from_metrics(parse_prometheus_text(kDcgm), MetricsFlavor::kDcgm);
-  ASSERT_EQ(gpus.size(), 1u);
+  ASSERT_EQ(gpus.size(), 2u);
+  // GPU 1 is in MIG mode: only its instance's frame buffer is known; no whole-GPU values, n/a.
+  EXPECT_TRUE(gpus[1].mig);
+  ASSERT_EQ(gpus[1].mig_devices.size(), 1u);
+  EXPECT_EQ(gpus[1].mig_devices[0].index, 1u);
+  EXPECT_EQ(gpus[1].mig_devices[0].memory_used_mib, 9000);
+  EXPECT_FALSE(gpus[1].utilization_pct.has_value());
+  EXPECT_FALSE(gpus[1].memory_used_mib.has_value());
   EXPECT_EQ(gpus[0].id, "0");
   EXPECT_EQ(gpus[0].name, "NVIDIA H100 80GB HBM3");
   EXPECT_EQ(gpus[0].utilization_pct, 75);
@@ -146,7 +153,7 @@ TEST(GpuMetrics, ScrapesARealHttpEndpoint) {
   OneShotHttpServer server(kDcgm);
   MetricsEndpointSource source(server.url(), MetricsFlavor::kDcgm);
   const auto gpus = source.read();
-  ASSERT_EQ(gpus.size(), 1u) << source.problem();
+  ASSERT_EQ(gpus.size(), 2u) << source.problem();
   EXPECT_EQ(gpus[0].utilization_pct, 75);
   EXPECT_EQ(source.describe(), "dcgm " + server.url());
 }

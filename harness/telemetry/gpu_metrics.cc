@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include <cstdlib>
 #include <map>
 #include <stdexcept>
 
@@ -52,20 +53,35 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* o
 std::vector<GpuReading> readings_from_metrics(const std::vector<MetricSample>& samples, MetricsFlavor flavor) {
   std::map<std::string, GpuReading> gpus;  // by GPU label, in label order
   std::vector<std::string> order;
+  auto gpu = [&](const std::string& id) -> GpuReading& {
+    auto [it, added] = gpus.try_emplace(id);
+    if (added) {
+      it->second.id = id;
+      order.push_back(id);
+    }
+    return it->second;
+  };
   for (const auto& sample : samples) {
+    // Triton labels its GPUs by gpu_uuid; DCGM by gpu (the index), with UUID and modelName beside it.
+    const std::string id = flavor == MetricsFlavor::kTriton ? label(sample, "gpu_uuid") : label(sample, "gpu");
+    const std::string instance = flavor == MetricsFlavor::kDcgm ? label(sample, "GPU_I_ID") : "";
+    if (!instance.empty()) {
+      // A DCGM series of a MIG instance (GPU_I_ID): not a whole GPU, but its frame buffer is the instance's.
+      if (sample.name != "DCGM_FI_DEV_FB_USED" || !std::isfinite(sample.value)) continue;
+      GpuReading& parent = gpu(id);
+      parent.mig = true;
+      if (parent.name.empty()) parent.name = label(sample, "modelName");
+      MigReading mig;
+      mig.index = static_cast<unsigned>(std::strtoul(instance.c_str(), nullptr, 10));
+      mig.memory_used_mib = sample.value;
+      parent.mig_devices.push_back(mig);
+      continue;
+    }
     for (const auto& field : fields(flavor)) {
       if (sample.name != field.metric) continue;
-      // Triton labels its GPUs by gpu_uuid; DCGM by gpu (the index), with UUID and modelName beside it.
-      // A DCGM sample of a MIG instance carries GPU_I_ID; it is not a whole GPU.
-      if (flavor == MetricsFlavor::kDcgm && !label(sample, "GPU_I_ID").empty()) continue;
-      const std::string id = flavor == MetricsFlavor::kTriton ? label(sample, "gpu_uuid") : label(sample, "gpu");
-      auto [it, added] = gpus.try_emplace(id);
-      if (added) {
-        it->second.id = id;
-        order.push_back(id);
-      }
-      if (flavor == MetricsFlavor::kDcgm && it->second.name.empty()) it->second.name = label(sample, "modelName");
-      if (std::isfinite(sample.value)) it->second.*field.slot = sample.value * field.scale;
+      GpuReading& reading = gpu(id);
+      if (flavor == MetricsFlavor::kDcgm && reading.name.empty()) reading.name = label(sample, "modelName");
+      if (std::isfinite(sample.value)) reading.*field.slot = sample.value * field.scale;
     }
   }
   std::vector<GpuReading> readings;
