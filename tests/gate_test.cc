@@ -217,6 +217,20 @@ TEST(StoredCompare, ChangesWithinTheToleranceOrTheSpreadOfPastRunsPass) {
   EXPECT_GT(row_for(c, "ttfa_mean_ms").tolerance, 0.2);
 }
 
+TEST(StoredCompare, TailCountersOfSmallWindowsAreShownButNotGated) {
+  GatePolicy policy = test_policy();
+  policy.counters["ttfa_mean_ms"].min_requests = 2000;
+  Results slow = run_with({12.6, 12.8, 12.7, 12.9, 12.5});
+  slow.cases[kCase].counters["requests"] = V(5, 32.0);
+  auto c = compare_with_baseline(stored_baseline(), slow, policy);
+  EXPECT_EQ(row_for(c, "ttfa_mean_ms").verdict, Verdict::kPass);
+  EXPECT_EQ(row_for(c, "ttfa_mean_ms").note, "not gated: 32 requests per window, 2000 needed");
+  EXPECT_NEAR(row_for(c, "ttfa_mean_ms").now, 12.7, 1e-12);
+  slow.cases[kCase].counters["requests"] = V(5, 2048.0);
+  c = compare_with_baseline(stored_baseline(), slow, policy);
+  EXPECT_EQ(row_for(c, "ttfa_mean_ms").verdict, Verdict::kRegressed);
+}
+
 TEST(StoredCompare, ImprovementsAreFlaggedForARefreshAndPass) {
   const auto c = compare_with_baseline(stored_baseline(), run_with({7.9, 8.0, 8.1, 8.0, 7.8}), test_policy());
   EXPECT_EQ(row_for(c, "ttfa_mean_ms").verdict, Verdict::kImproved);

@@ -67,8 +67,10 @@ GatePolicy read_policy(const std::filesystem::path& path) {
     counter.relative = number(entry, "relative", counter.relative, where);
     counter.absolute = number(entry, "absolute", counter.absolute, where);
     counter.stored_relative = number(entry, "stored_relative", counter.relative, where);
+    counter.min_requests = static_cast<std::size_t>(number(entry, "min_requests", 0, where));
     for (const auto& [key, value] : entry.items()) {
-      if (key != "better" && key != "relative" && key != "absolute" && key != "stored_relative") {
+      if (key != "better" && key != "relative" && key != "absolute" && key != "stored_relative" &&
+          key != "min_requests") {
         throw InputError(where + "." + key + ": unknown field");
       }
     }

@@ -18,6 +18,10 @@ struct CounterPolicy {
   // The floor against stored baselines, which hold runs from other days (and machines, for the committed
   // reference baselines): wider, because run-to-run offsets are invisible to repetitions within one run.
   double stored_relative = 0.05;
+  // Against stored baselines, gate the counter only when the case's windows had at least this many
+  // requests: a P99 needs about 2,000 for 20 samples beyond it (../shared/facts/regression-gates.md);
+  // with fewer it is close to the window's maximum, which one hiccup of a shared machine moves by 100 %.
+  std::size_t min_requests = 0;
 };
 
 struct GatePolicy {

@@ -139,6 +139,19 @@ Comparison compare_with_baseline(const Baseline& baseline, const Results& result
         comparison.rows.push_back(row);
         continue;
       }
+      const auto* requests = counter_values(found->second, "requests");
+      const double window_requests = requests && !finite(*requests).empty() ? median(finite(*requests)) : 0.0;
+      if (gated->second.min_requests > 0 && window_requests < static_cast<double>(gated->second.min_requests)) {
+        const ChangeTest test = change_test(history, *values, policy, gated->second);
+        row.baseline = test.reference;
+        row.now = median(test.candidate);
+        row.change = test.reference != 0.0 ? (row.now - test.reference) / std::abs(test.reference) : 0.0;
+        row.tolerance = test.tolerance;
+        row.note = "not gated: " + std::to_string(static_cast<long>(window_requests)) + " requests per window, " +
+                   std::to_string(gated->second.min_requests) + " needed";
+        comparison.rows.push_back(row);
+        continue;
+      }
       decide(change_test(history, *values, policy, gated->second), gated->second, policy.alpha, row);
       if (row.verdict == Verdict::kRegressed && confirmation) {
         Row again = row;

@@ -5,7 +5,8 @@
 // run to run gets a wider band; with fewer than min_history_runs runs, the MAD of all their repetitions
 // stands in. A U test of this run against the stored repetitions must agree (it can not stand alone: runs
 // on different days differ by more than repetitions within one run, see ../shared/facts/regression-gates.md).
-// An optional confirmation run must regress too.
+// An optional confirmation run must regress too. A counter with a min_requests policy (P99s) is shown but not
+// gated when the case's windows had fewer requests.
 #pragma once
 
 #include <optional>
