@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness/input_error.h"
+#include "tools/gate/json_file.h"
 
 namespace voxperf::gate {
 namespace {
@@ -36,14 +37,7 @@ const json& field(const json& object, const char* key, json::value_t type, const
 }  // namespace
 
 Baseline read_baseline(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": can not read the baseline");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path.string() + ": not JSON: " + e.what());
-  }
+  const json doc = read_json_file(path, "baseline");
   const std::string file = path.string() + ": ";
   if (!doc.is_object()) throw InputError(file + "not a baseline object");
   if (doc.value("format", "") != "voxperf-baseline/1") {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/input_error.h"
+#include "tools/gate/json_file.h"
 
 namespace voxperf::gate {
 namespace {
@@ -22,14 +23,7 @@ double number(const json& object, const char* key, double fallback, const std::s
 }  // namespace
 
 GatePolicy read_policy(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": can not read the gate policy");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path.string() + ": not JSON: " + e.what());
-  }
+  const json doc = read_json_file(path, "gate policy");
   const std::string file = path.string() + ": ";
   if (!doc.is_object()) throw InputError(file + "not a policy object");
   for (const auto& [key, value] : doc.items()) {
