@@ -117,6 +117,34 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
 
 namespace {
 
+// GPU readings over one measured window, when the target has a source: started with the window, and on
+// finish() its counters (prefixed) and the target's GPU table row.
+class WindowGpu {
+ public:
+  explicit WindowGpu(const TargetRun& run) : source_(run.gpu.get()) {
+    if (!source_) return;
+    sampler_.emplace(*source_, run.target.gpu_metrics.interval);
+    sampler_->start();
+  }
+  void finish(benchmark::State& state, const std::string& prefix, ResultTable& table, const std::string& target) {
+    if (!sampler_) return;
+    const auto gpu = telemetry::summarize_gpu(sampler_->stop());
+    set_gpu_counters(state, gpu, prefix);
+    table.add_gpu(target, gpu, gpu_source_text(*source_));
+  }
+
+ private:
+  telemetry::GpuSource* source_;
+  std::optional<telemetry::GpuSampler> sampler_;
+};
+
+// A case's window as every output shows it: manual time, the FAILED label when it had errors, a table row.
+void report_window(benchmark::State& state, const CaseName& name, const WindowMetrics& metrics, ResultTable& table) {
+  state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
+  if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
+  table.add(name, metrics);
+}
+
 // One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
 // counters, prefixed with `prefix` ("" or "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
@@ -131,28 +159,15 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
   if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the window only
   const double client_cpu = process_cpu_seconds();
   const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
-  std::optional<telemetry::GpuSampler> sampler;
-  if (run.gpu) {
-    sampler.emplace(*run.gpu, run.target.gpu_metrics.interval);
-    sampler->start();
-  }
+  WindowGpu gpu(run);
   const auto result = driver.run(window);
-  if (sampler) {
-    const auto readings = sampler->stop();
-    const auto gpu = telemetry::summarize_gpu(readings);
-    set_gpu_counters(state, gpu, prefix);
-    table.add_gpu((prefix.empty() ? name : name.ab_baseline()).target(), gpu, gpu_source_text(*run.gpu));
-  }
+  gpu.finish(state, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
   const auto metrics = summarize_window(result.records, result.window);
   set_counters(state, metrics, prefix);
   state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
   if (run.server_cpu_seconds) state.counters[prefix + "server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
   return metrics;
 }
-
-}  // namespace
-
-namespace {
 
 // All instances of a group at once, each at the case's concurrency: one load driver per instance, each on a
 // thread of its own so that they start together. Counters: the aggregate (every record, from the first
@@ -174,11 +189,7 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
       drivers.back()->run(warmup);
     }
   }
-  std::optional<telemetry::GpuSampler> sampler;
-  if (group.gpu) {
-    sampler.emplace(*group.gpu, group.target.gpu_metrics.interval);
-    sampler->start();
-  }
+  WindowGpu gpu(group);
   const double client_cpu = process_cpu_seconds();
   std::vector<LoadResult> results(n);
   {
@@ -199,14 +210,8 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   }
   const auto aggregate = summarize_window(all, union_window);
   set_counters(state, aggregate);
-  if (sampler) {
-    const auto gpu = telemetry::summarize_gpu(sampler->stop());
-    set_gpu_counters(state, gpu);
-    table.add_gpu(name.target(), gpu, gpu_source_text(*group.gpu));
-  }
-  state.SetIterationTime(std::max(aggregate.window_seconds, 1e-9));
-  if (aggregate.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(aggregate));
-  table.add(name, aggregate);
+  gpu.finish(state, "", table, name.target());
+  report_window(state, name, aggregate, table);
   table.add_instances(name, per_instance);
 }
 
@@ -224,12 +229,7 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
           alone.instance = std::to_string(i);
           TargetRun* instance = run.instances[i].get();
           benchmark::RegisterBenchmark(alone.str().c_str(), [instance, &timers, &table, &clock, alone](benchmark::State& state) {
-            for (auto _ : state) {
-              const auto metrics = measure_window(*instance, alone, timers, clock, state, "", table);
-              state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
-              if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
-              table.add(alone, metrics);
-            }
+            for (auto _ : state) report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table), table);
           })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
         }
         CaseName together = name;
