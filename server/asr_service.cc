@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "server/audio_input.h"
+#include "server/cpu_slowdown.h"
 #include "server/resampler.h"
 #include "server/server_stream.h"
 
@@ -83,7 +84,7 @@ void AsrService::recognize(grpc::CallbackServerContext* call, const RecognizeReq
   std::string transcript;
   {
     auto decoder = decoders_.acquire();
-    transcript = decoder->transcribe(samples);
+    slowed(context_.faults.slowdown, [&] { transcript = decoder->transcribe(samples); });
   }
   auto* result = response->add_results();
   result->set_audio_processed(static_cast<float>(seconds));
@@ -189,6 +190,15 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
 
   // On the strand: in order, one at a time.
   void decode(const std::vector<std::int16_t>& samples, int rate) {
+    std::string partial;
+    slowed(service_.context_.faults.slowdown, [&] { partial = decode_chunk(samples, rate); });
+    if (partial.empty() || partial == last_partial_) return;
+    last_partial_ = partial;
+    send(result(std::move(partial), false));
+  }
+
+  // Decodes one chunk; returns the partial hypothesis when interim results are asked for.
+  std::string decode_chunk(const std::vector<std::int16_t>& samples, int rate) {
     if (!decoder_) {
       decoder_ = service_.decoders_.acquire();
       decoder_->start();
@@ -203,22 +213,21 @@ class AsrService::Stream final : public ServerStream<StreamingRecognizeRequest, 
     } else {
       decoder_->process(samples);
     }
-    if (!interim_) return;
-    std::string partial = decoder_->partial();
-    if (partial.empty() || partial == last_partial_) return;
-    last_partial_ = partial;
-    send(result(std::move(partial), false));
+    return interim_ ? decoder_->partial() : std::string();
   }
 
   void finish_utterance(const grpc::Status& audio_ended) {
     if (!audio_ended.ok()) return finish(audio_ended);
     if (!decoder_) decode({}, SphinxModel::kSampleRate);  // no audio at all: an empty transcript
-    if (resampler_) {
-      model_rate_.clear();
-      resampler_->flush(model_rate_);
-      decoder_->process(model_rate_);
-    }
-    std::string transcript = decoder_->finish();
+    std::string transcript;
+    slowed(service_.context_.faults.slowdown, [&] {
+      if (resampler_) {
+        model_rate_.clear();
+        resampler_->flush(model_rate_);
+        decoder_->process(model_rate_);
+      }
+      transcript = decoder_->finish();
+    });
     decoder_.reset();  // back to the pool before the (maybe delayed) final goes out
     send(result(std::move(transcript), true));
     finish(grpc::Status::OK);

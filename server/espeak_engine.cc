@@ -6,14 +6,32 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "server/cpu_slowdown.h"
+
 namespace voxperf::refserver {
 namespace {
 
-// espeak-ng passes our job pointer back through each event's user_data.
+// What one espeak_ng_Synthesize call hands its callbacks through each event's user_data: the job, and for an
+// emulated slower machine the CPU time at which the work since the last buffer began.
+struct SegmentCall {
+  SynthesisJob* job;
+  double slowdown;
+  double work_started;
+
+  // Stretches the engine work since the last buffer, so that each buffer comes out `slowdown` times later.
+  void stretch() {
+    if (slowdown <= 1.0) return;
+    spin_cpu((slowdown - 1.0) * (thread_cpu_seconds() - work_started));
+    work_started = thread_cpu_seconds();
+  }
+};
+
 int on_samples(short* samples, int count, espeak_EVENT* events) {
   if (samples == nullptr || count <= 0 || events == nullptr) return 0;
-  auto* job = static_cast<SynthesisJob*>(events->user_data);
-  if (job != nullptr) job->audio(std::span<const std::int16_t>(samples, static_cast<std::size_t>(count)));
+  auto* call = static_cast<SegmentCall*>(events->user_data);
+  if (call == nullptr) return 0;
+  call->stretch();
+  call->job->audio(std::span<const std::int16_t>(samples, static_cast<std::size_t>(count)));
   return 0;
 }
 
@@ -78,7 +96,7 @@ std::vector<std::string> split_segments(const std::string& text) {
   return segments;
 }
 
-EspeakEngine::EspeakEngine(SegmentHook hook) : hook_(std::move(hook)) {
+EspeakEngine::EspeakEngine(SegmentHook hook, double slowdown) : hook_(std::move(hook)), slowdown_(slowdown) {
   auto& espeak = runtime();
   if (!espeak.error.empty()) throw std::runtime_error(espeak.error);
   sample_rate_ = espeak.sample_rate;
@@ -159,7 +177,9 @@ void EspeakEngine::synthesize(SynthesisJob& job) {
     espeak.voice = job.voice->espeak_name;
   }
   const std::string& text = job.segments[job.next_segment++];
-  espeak_ng_Synthesize(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &job);
+  SegmentCall call{&job, slowdown_, thread_cpu_seconds()};
+  espeak_ng_Synthesize(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &call);
+  call.stretch();  // the work after the last buffer
 }
 
 }  // namespace voxperf::refserver

@@ -43,7 +43,8 @@ class EspeakEngine {
   using SegmentHook = std::function<void(std::size_t segment)>;
 
   // Loads espeak-ng and its voice data; throws std::runtime_error with espeak-ng's message on failure.
-  explicit EspeakEngine(SegmentHook hook = {});
+  // slowdown > 1 emulates a slower machine (server/cpu_slowdown.h).
+  explicit EspeakEngine(SegmentHook hook = {}, double slowdown = 1.0);
   // Finishes the segment in progress, reports every job left as not completed, and joins. espeak-ng itself
   // stays loaded for the next engine.
   ~EspeakEngine();
@@ -61,6 +62,7 @@ class EspeakEngine {
   void synthesize(SynthesisJob& job);
 
   SegmentHook hook_;
+  double slowdown_;
   int sample_rate_ = 0;
   std::vector<Voice> voices_;
 

@@ -11,7 +11,7 @@ namespace voxperf::refserver {
 
 bool FaultPlan::any() const {
   return first_response_delay.count() > 0 || chunk_delay.count() > 0 || error_fraction > 0 || stall_fraction > 0 ||
-         drop_fraction > 0;
+         drop_fraction > 0 || slowdown > 1;
 }
 
 std::string FaultPlan::describe() const {
@@ -23,7 +23,8 @@ std::string FaultPlan::describe() const {
   if (chunk_delay.count() > 0) out << sep << "chunk+" << ms(chunk_delay) << "ms", sep = " ";
   if (error_fraction > 0) out << sep << "error=" << error_fraction << ":" << status_code_name(error_code), sep = " ";
   if (stall_fraction > 0) out << sep << "stall=" << stall_fraction, sep = " ";
-  if (drop_fraction > 0) out << sep << "drop=" << drop_fraction;
+  if (drop_fraction > 0) out << sep << "drop=" << drop_fraction, sep = " ";
+  if (slowdown > 1) out << sep << "slowdown=" << slowdown;
   return out.str();
 }
 

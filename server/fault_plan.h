@@ -19,6 +19,8 @@ struct FaultPlan {
   int error_code = 14;        // UNAVAILABLE
   double stall_fraction = 0;  // streams that send their first response and then nothing, until cancelled
   double drop_fraction = 0;   // streams whose TCP connection is closed after their first response
+  double slowdown = 1;        // > 1: every piece of engine work costs this many times its CPU time, as on a
+                              // machine that much slower (server/cpu_slowdown.h)
 
   bool any() const;
   std::string describe() const;  // "none" or "first+200ms error=0.1:UNAVAILABLE ..." for the start log line

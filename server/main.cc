@@ -66,6 +66,11 @@ int main(int argc, char** argv) {
                  "fraction of streams that stop after their first response until the client gives up");
   app.add_option("--fault-drop", options.faults.drop_fraction,
                  "fraction of streams whose TCP connection is closed after their first response");
+  // The environment variable reaches every server that a test or sweep starts, both sides of an A/B run
+  // included: a whole run as if on slower hardware.
+  app.add_option("--fault-slowdown", options.faults.slowdown,
+                 "engine work costs this many times its CPU time, as on a machine that much slower")
+      ->envname("VOXPERF_REFSERVER_SLOWDOWN");
   CLI11_PARSE(app, argc, argv);
 
   // Signals are taken by sigwait on this thread; block them before any other thread starts.
@@ -80,6 +85,9 @@ int main(int argc, char** argv) {
     check_fraction(options.faults.error_fraction, "--fault-error");
     check_fraction(options.faults.stall_fraction, "--fault-stall");
     check_fraction(options.faults.drop_fraction, "--fault-drop");
+    if (!(options.faults.slowdown >= 1.0 && options.faults.slowdown <= 100.0)) {
+      throw InputError("--fault-slowdown (or VOXPERF_REFSERVER_SLOWDOWN): must be from 1 to 100");
+    }
     if (first_delay_ms < 0 || chunk_delay_ms < 0) throw InputError("--fault-*-delay-ms: must not be negative");
     auto microseconds = [](double ms) { return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0 + 0.5)); };
     options.faults.first_response_delay = microseconds(first_delay_ms);

@@ -37,7 +37,7 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
   context_->faults = options_.faults;
   context_->timers = options_.timers;
   workers_ = std::make_unique<WorkerPool>(options_.workers);
-  espeak_ = std::make_unique<EspeakEngine>(options_.tts_segment_hook);
+  espeak_ = std::make_unique<EspeakEngine>(options_.tts_segment_hook, options_.faults.slowdown);
   asr_ = std::make_unique<AsrService>(*context_, *workers_, options_.asr_model);
   tts_ = std::make_unique<TtsService>(*context_, *espeak_);
 

@@ -8,6 +8,7 @@
 
 #include "harness/input_error.h"
 #include "server/admission.h"
+#include "server/cpu_slowdown.h"
 #include "server/espeak_engine.h"
 #include "server/fault_plan.h"
 #include "server/profile.h"
@@ -60,6 +61,24 @@ TEST(FaultPlan, StatusCodesByNameOrNumber) {
   plan.first_response_delay = std::chrono::milliseconds(250);
   plan.error_fraction = 0.1;
   EXPECT_EQ(plan.describe(), "first+250ms error=0.1:UNAVAILABLE");
+  plan.slowdown = 3;
+  EXPECT_EQ(plan.describe(), "first+250ms error=0.1:UNAVAILABLE slowdown=3");
+}
+
+// CPU time, not wall time: a loaded machine makes both the work and the stretch take longer in wall time, but
+// the stretch is a lower bound on the thread's own CPU time, which load can not break.
+TEST(CpuSlowdown, WorkCostsTheFactorTimesItsCpuTime) {
+  double work_cpu = 0;
+  const double start = thread_cpu_seconds();
+  slowed(3.0, [&] {
+    const double work_start = thread_cpu_seconds();
+    spin_cpu(0.02);
+    work_cpu = thread_cpu_seconds() - work_start;
+  });
+  EXPECT_GE(thread_cpu_seconds() - start, 3.0 * work_cpu);
+  bool ran = false;
+  slowed(1.0, [&] { ran = true; });
+  EXPECT_TRUE(ran);
 }
 
 TEST(Profile, ParsesBatchSizeProfiles) {

@@ -59,6 +59,8 @@ TEST_F(RefServerProcess, BadFlagsExitWithCodeTwoAndSayWhy) {
   EXPECT_NE(read_all(log).find("--profile 'batch8'"), std::string::npos) << read_all(log);
   EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--fault-error", "1.5"}, log)), 2);
   EXPECT_NE(read_all(log).find("--fault-error"), std::string::npos) << read_all(log);
+  EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--fault-slowdown", "0.5"}, log)), 2);
+  EXPECT_NE(read_all(log).find("--fault-slowdown"), std::string::npos) << read_all(log);
 }
 
 TEST_F(RefServerProcess, APortInUseIsAClearError) {
