@@ -11,7 +11,7 @@ namespace {
 constexpr double kWidth = 640, kHeight = 400, kLeft = 70, kRight = 150, kTop = 40, kBottom = 50;
 
 struct Series {
-  const char* name;
+  std::string name;
   const char* color;
   std::vector<double> values;  // one per row; NaN where there is none
 };
@@ -36,22 +36,18 @@ std::string escape(const std::string& text) {
 }  // namespace
 
 std::string latency_plot_svg(const std::string& title, const std::vector<ResultTable::Row>& rows) {
-  const bool tts = title.starts_with("TTS/");
-  std::vector<Series> series = {{"mean latency", "#1f77b4", {}}, {"P99 latency", "#d62728", {}}};
-  if (tts) {
-    series.push_back({"mean TTFA", "#2ca02c", {}});
-    series.push_back({"P99 TTFA", "#ff7f0e", {}});
+  static const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+  std::vector<PlotLine> lines = {{"mean latency", [](const WindowMetrics& m) { return m.latency.mean_ms(); }},
+                                 {"P99 latency", [](const WindowMetrics& m) { return m.latency.percentile_ms(99); }}};
+  if (!rows.empty()) {
+    for (auto& line : rows.front().pipeline->plot_lines(rows.front().name.mode)) lines.push_back(std::move(line));
   }
+  std::vector<Series> series;
+  for (std::size_t i = 0; i < lines.size(); ++i) series.push_back({lines[i].label, kColors[i % std::size(kColors)], {}});
   std::vector<double> x;
   for (const auto& row : rows) {
-    const auto& m = row.metrics;
     x.push_back(std::log2(static_cast<double>(row.name.concurrency)));
-    series[0].values.push_back(m.latency.mean_ms());
-    series[1].values.push_back(m.latency.percentile_ms(99));
-    if (tts) {
-      series[2].values.push_back(m.ttfa.mean_ms());
-      series[3].values.push_back(m.ttfa.percentile_ms(99));
-    }
+    for (std::size_t i = 0; i < lines.size(); ++i) series[i].values.push_back(lines[i].value(row.metrics));
   }
   double y_max = 0;
   for (const auto& s : series) {

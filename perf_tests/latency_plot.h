@@ -1,5 +1,5 @@
 // Latency against concurrency for one table of the report (pipeline/model/profile/mode), as an SVG line
-// chart: mean and P99 latency, and for TTS mean and P99 time to first audio. Concurrency is on a log2 axis,
+// chart: mean and P99 latency, and the lines the pipeline adds (TTS: mean and P99 time to first audio). Concurrency is on a log2 axis,
 // since sweeps double it. For people who would rather look than read.
 #pragma once
 

@@ -19,8 +19,8 @@
 #include "harness/load_driver.h"
 #include "harness/manifest.h"
 #include "harness/prompts.h"
-#include "harness/riva/asr_stream_client.h"
-#include "harness/riva/tts_batch_client.h"
+#include "harness/pipelines/riva_asr/asr_stream_client.h"
+#include "harness/pipelines/riva_tts/tts_batch_client.h"
 #include "perf_tests/server_process.h"
 
 namespace voxperf::bench {

@@ -2,22 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <sstream>
+
+#include "harness/pipelines/common_counters.h"
+#include "harness/pipelines/registry.h"
 
 namespace voxperf::bench {
 namespace {
-
-std::string fixed(double value, int decimals) {
-  if (std::isnan(value)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
-  return text;
-}
-
-std::string wer_cell(const WindowMetrics& m) {
-  const double rate = m.word_errors.rate();
-  return std::isnan(rate) ? "n/a" : fixed(100.0 * rate, 2) + "%";
-}
 
 void counter(benchmark::State& state, const std::string& name, double value) {
   if (!std::isnan(value)) state.counters[name] = value;
@@ -36,28 +28,15 @@ std::string errors_cell(const WindowMetrics& m) {
   return cell + ")";
 }
 
-void set_counters(benchmark::State& state, const WindowMetrics& m, const std::string& prefix) {
-  auto counter = [&](const char* name, double value) { bench::counter(state, prefix + name, value); };
-  counter("requests", static_cast<double>(m.requests));
-  counter("errors", static_cast<double>(m.errors()));
-  counter("unsent", static_cast<double>(m.unsent));
-  counter("throughput_rps", m.throughput_rps);
-  counter("rtfx", m.rtfx);
-  counter("latency_mean_ms", m.latency.mean_ms());
-  counter("latency_p50_ms", m.latency.percentile_ms(50));
-  counter("latency_p90_ms", m.latency.percentile_ms(90));
-  counter("latency_p95_ms", m.latency.percentile_ms(95));
-  counter("latency_p99_ms", m.latency.percentile_ms(99));
-  counter("ttfa_mean_ms", m.ttfa.mean_ms());
-  counter("ttfa_p99_ms", m.ttfa.percentile_ms(99));
-  counter("inter_chunk_mean_ms", m.inter_chunk.mean_ms());
-  counter("inter_chunk_p99_ms", m.inter_chunk.percentile_ms(99));
-  counter("first_partial_mean_ms", m.first_partial.mean_ms());
-  counter("server_tail_mean_ms", m.server_tail.mean_ms());
-  counter("server_tail_p99_ms", m.server_tail.percentile_ms(99));
-  counter("chars_per_s", m.chars_per_second);
-  counter("wer", m.word_errors.rate());
-  counter("schedule_lag_p99_ms", m.schedule_lag.percentile_ms(99));
+std::vector<CounterSpec> case_counters(const Pipeline& pipeline, const std::string& mode) {
+  auto counters = common_counters();
+  for (auto& own : pipeline.counters(mode)) counters.push_back(std::move(own));
+  return counters;
+}
+
+void set_counters(benchmark::State& state, const WindowMetrics& m, const std::vector<CounterSpec>& counters,
+                  const std::string& prefix) {
+  for (const auto& spec : counters) counter(state, prefix + spec.name, spec.value(m));
 }
 
 void set_gpu_counters(benchmark::State& state, const telemetry::GpuStats& gpu, const std::string& prefix) {
@@ -87,8 +66,8 @@ void ResultTable::add_instances(const CaseName& name, const std::vector<WindowMe
   instances_[name.target() + "/" + name.mode].push_back(std::move(row));
 }
 
-void ResultTable::add(const CaseName& name, const WindowMetrics& metrics) {
-  groups_[name.group()].push_back({name, metrics});
+void ResultTable::add(const CaseName& name, const WindowMetrics& metrics, const Pipeline& pipeline) {
+  groups_[name.group()].push_back({name, metrics, &pipeline});
 }
 
 std::size_t ResultTable::cases_with_errors() const {
@@ -102,31 +81,16 @@ std::size_t ResultTable::cases_with_errors() const {
 std::string ResultTable::markdown() const {
   std::ostringstream out;
   for (const auto& [group, rows] : groups_) {
-    const bool asr = rows.front().name.pipeline == "ASR";
-    const bool streaming = rows.front().name.mode == "stream";
-    out << "### " << group << "\n\n";
-    if (asr) {
-      out << "| Concurrency | Mean (ms) | P90 (ms) | P99 (ms) | Throughput (r/s) | RTFX | First Partial (ms) | "
-             "Server Tail (ms) | WER | Errors | Requests |\n"
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-    } else {
-      out << "| Concurrency | Mean (ms) | P99 (ms) | Throughput (r/s) | RTFX | TTFA (ms) | P99 TTFA (ms) | "
-             "Inter-Chunk (ms) | Errors | Requests |\n"
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-    }
-    for (const auto& [name, m] : rows) {
-      out << "| " << name.concurrency << " | " << fixed(m.latency.mean_ms(), 1) << " | ";
-      if (asr) {
-        out << fixed(m.latency.percentile_ms(90), 1) << " | " << fixed(m.latency.percentile_ms(99), 1) << " | "
-            << fixed(m.throughput_rps, 2) << " | " << fixed(m.rtfx, 1) << "x | "
-            << (streaming ? fixed(m.first_partial.mean_ms(), 1) : "n/a") << " | "
-            << (streaming ? fixed(m.server_tail.mean_ms(), 1) : "n/a") << " | " << wer_cell(m);
-      } else {
-        out << fixed(m.latency.percentile_ms(99), 1) << " | " << fixed(m.throughput_rps, 2) << " | "
-            << fixed(m.rtfx, 1) << "x | " << fixed(m.ttfa.mean_ms(), 1) << " | " << fixed(m.ttfa.percentile_ms(99), 1)
-            << " | " << (streaming ? fixed(m.inter_chunk.mean_ms(), 1) : "n/a");
-      }
-      out << " | " << errors_cell(m) << " | " << m.requests << " |\n";
+    const auto columns = rows.front().pipeline->columns(rows.front().name.mode);
+    out << "### " << group << "\n\n| Concurrency |";
+    for (const auto& column : columns) out << " " << column.header << " |";
+    out << " Errors | Requests |\n|";
+    for (std::size_t i = 0; i < columns.size() + 3; ++i) out << " ---: |";
+    out << "\n";
+    for (const auto& row : rows) {
+      out << "| " << row.name.concurrency << " |";
+      for (const auto& column : columns) out << " " << column.cell(row.metrics) << " |";
+      out << " " << errors_cell(row.metrics) << " | " << row.metrics.requests << " |\n";
     }
     out << "\n";
   }
@@ -142,10 +106,10 @@ std::string ResultTable::markdown() const {
     out << "\n";
     for (const auto& row : rows) {
       out << "| " << row.concurrency << " |";
-      for (const auto& m : row.instances) out << " " << fixed(m.latency.mean_ms(), 1) << " |";
-      for (const auto& m : row.instances) out << " " << fixed(m.latency.percentile_ms(99), 1) << " |";
-      for (const auto& m : row.instances) out << " " << fixed(m.throughput_rps, 2) << " |";
-      out << " " << fixed(row.aggregate_throughput, 2) << " | " << row.errors << " |\n";
+      for (const auto& m : row.instances) out << " " << number_cell(m.latency.mean_ms(), 1) << " |";
+      for (const auto& m : row.instances) out << " " << number_cell(m.latency.percentile_ms(99), 1) << " |";
+      for (const auto& m : row.instances) out << " " << number_cell(m.throughput_rps, 2) << " |";
+      out << " " << number_cell(row.aggregate_throughput, 2) << " | " << row.errors << " |\n";
     }
     out << "\n";
   }
@@ -153,7 +117,7 @@ std::string ResultTable::markdown() const {
     const auto gpu = telemetry::combine_windows(entry.windows);
     out << "### GPU: " << target << "\n\n| Metric | Peak | Mean |\n| :--- | ---: | ---: |\n";
     auto row = [&](const std::string& metric, const telemetry::PeakMean& value) {
-      out << "| " << metric << " | " << fixed(value.peak.value_or(NAN), 0) << " | " << fixed(value.mean.value_or(NAN), 0)
+      out << "| " << metric << " | " << number_cell(value.peak.value_or(NAN), 0) << " | " << number_cell(value.mean.value_or(NAN), 0)
           << " |\n";
     };
     row("GPU Utilization (%)", gpu.utilization_pct);
@@ -173,26 +137,43 @@ std::string ResultTable::markdown() const {
 }
 
 std::string ResultTable::csv() const {
+  // The columns: every counter any of the cases' pipelines has, in a fixed order (common ones first, then the
+  // pipelines' in registry order), so that files of the same target set line up.
+  std::vector<CounterSpec> columns;
+  std::set<std::string> seen = {"requests", "errors", "unsent", "schedule_lag_p99_ms"};  // fixed columns, or none
+  auto add_columns = [&](const std::vector<CounterSpec>& specs) {
+    for (const auto& spec : specs) {
+      if (seen.insert(spec.name).second) columns.push_back(spec);
+    }
+  };
+  add_columns(common_counters());
+  for (const Pipeline* pipeline : pipelines()) {
+    for (const auto& mode : pipeline->modes()) {
+      bool used = false;
+      for (const auto& [group, rows] : groups_) {
+        for (const auto& row : rows) used = used || (row.pipeline == pipeline && row.name.mode == mode);
+      }
+      if (used) add_columns(pipeline->counters(mode));
+    }
+  }
   std::ostringstream out;
-  out << "case,pipeline,model,profile,mode,concurrency,requests,completed,errors,errors_by_status,"
-         "latency_mean_ms,latency_p50_ms,latency_p90_ms,latency_p95_ms,latency_p99_ms,ttfa_mean_ms,ttfa_p99_ms,"
-         "inter_chunk_mean_ms,inter_chunk_p99_ms,first_partial_mean_ms,server_tail_mean_ms,server_tail_p99_ms,"
-         "throughput_rps,rtfx,chars_per_s,wer\n";
-  auto number = [](double value) { return std::isnan(value) ? std::string() : fixed(value, 4); };
+  out << "case,pipeline,model,profile,mode,concurrency,requests,completed,errors,errors_by_status";
+  for (const auto& column : columns) out << ',' << column.name;
+  out << '\n';
   for (const auto& [group, rows] : groups_) {
-    for (const auto& [name, m] : rows) {
+    for (const auto& row : rows) {
+      const auto& [name, m, pipeline] = row;
+      std::set<std::string> own;
+      for (const auto& spec : case_counters(*pipeline, name.mode)) own.insert(spec.name);
       std::string statuses;
       for (const auto& [status, count] : m.errors_by_status) {
         statuses += (statuses.empty() ? "" : " ") + status + "=" + std::to_string(count);
       }
       out << name.str() << ',' << name.pipeline << ',' << name.model << ',' << name.profile << ',' << name.mode << ','
           << name.concurrency << ',' << m.requests << ',' << m.completed << ',' << m.errors() << ',' << statuses;
-      for (double value : {m.latency.mean_ms(), m.latency.percentile_ms(50), m.latency.percentile_ms(90),
-                           m.latency.percentile_ms(95), m.latency.percentile_ms(99), m.ttfa.mean_ms(),
-                           m.ttfa.percentile_ms(99), m.inter_chunk.mean_ms(), m.inter_chunk.percentile_ms(99),
-                           m.first_partial.mean_ms(), m.server_tail.mean_ms(), m.server_tail.percentile_ms(99),
-                           m.throughput_rps, m.rtfx, m.chars_per_second, m.word_errors.rate()}) {
-        out << ',' << number(value);
+      for (const auto& column : columns) {
+        const double value = own.count(column.name) ? column.value(m) : NAN;
+        out << ',' << (std::isnan(value) ? std::string() : number_cell(value, 4));
       }
       out << '\n';
     }

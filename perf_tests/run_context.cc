@@ -1,38 +1,18 @@
 #include "perf_tests/run_context.h"
 
 #include <benchmark/benchmark.h>
-#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
-#include "riva/proto/riva_asr.grpc.pb.h"
-#include "riva/proto/riva_tts.grpc.pb.h"
+#include "harness/pipelines/pipeline.h"
 
 namespace voxperf::bench {
 namespace {
 
 using json = nlohmann::json;
-
-template <class Stub, class Request, class Response>
-std::string ask(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                const Target& target) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  for (const auto& [key, value] : target.metadata) context.AddMetadata(key, value);
-  Response response;
-  const grpc::Status status = (stub.*method)(&context, Request{}, &response);
-  if (!status.ok()) {
-    return json{{"error", std::string(status_code_name(status.error_code())) + ": " + status.error_message()}}.dump();
-  }
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(response, &text, options);
-  return text;
-}
 
 }  // namespace
 
@@ -41,38 +21,21 @@ std::string target_json(const Target& t) {
   for (const auto& [key, written] : t.metadata_as_written) metadata[key] = written;
   json out = {{"model", t.model},
               {"profile", t.profile},
-              {"kind", target_kind_name(t.kind)},
+              {"kind", t.kind},
               {"endpoint", t.endpoint},
               {"modes", t.modes},
               {"concurrency", t.concurrency},
               {"requests_per_window", t.requests_per_window},
               {"warmup_requests", t.warmup_requests},
-              {"data", t.data.string()},
-              {"language_code", t.language_code},
               {"tls", t.tls.enabled},
               {"metadata", metadata},
               {"deadline_ms", t.deadline.count()},
               {"channels", t.channels}};
-  if (t.kind == TargetKind::kRivaTts) {
-    out["voice"] = t.voice;
-    out["sample_rate_hz"] = t.sample_rate_hz;
-  } else {
-    out["chunk_ms"] = t.chunk.count();
-    out["interim_results"] = t.interim_results;
-    out["real_time"] = t.real_time;
-  }
+  t.settings->describe(out);
   return out.dump();
 }
 
-std::string server_config_json(TargetRun& run) {
-  auto channel = run.channels->channel(0);
-  if (run.target.kind == TargetKind::kRivaAsr) {
-    auto stub = nvidia::riva::asr::RivaSpeechRecognition::NewStub(channel);
-    return ask(*stub, &nvidia::riva::asr::RivaSpeechRecognition::Stub::GetRivaSpeechRecognitionConfig, run.target);
-  }
-  auto stub = nvidia::riva::tts::RivaSpeechSynthesis::NewStub(channel);
-  return ask(*stub, &nvidia::riva::tts::RivaSpeechSynthesis::Stub::GetRivaSynthesisConfig, run.target);
-}
+std::string server_config_json(TargetRun& run) { return run.opened->server_config(); }
 
 void add_run_context(const std::string& targets_file, const std::vector<std::unique_ptr<TargetRun>>& runs,
                      const std::vector<std::string>& injected_faults) {
@@ -98,7 +61,7 @@ void add_run_context(const std::string& targets_file, const std::vector<std::uni
   benchmark::AddCustomContext("gpu", gpu_names.empty() ? "none" : gpu_names);
   for (const auto& run : runs) {
     const auto& t = run->target;
-    const std::string key = std::string(t.kind == TargetKind::kRivaAsr ? "ASR/" : "TTS/") + t.model + "/" + t.profile;
+    const std::string key = t.pipeline->family() + "/" + t.model + "/" + t.profile;
     benchmark::AddCustomContext("target " + key, target_json(t));
     benchmark::AddCustomContext("server_config " + key, server_config_json(*run));
     benchmark::AddCustomContext("gpu_metrics " + key, run->gpu ? run->gpu->describe() : "none");

@@ -6,12 +6,7 @@
 #include <optional>
 #include <thread>
 
-#include "harness/grpc/channel_credentials.h"
 #include "harness/load_driver.h"
-#include "harness/riva/asr_offline_client.h"
-#include "harness/riva/asr_stream_client.h"
-#include "harness/riva/tts_batch_client.h"
-#include "harness/riva/tts_stream_client.h"
 #include "harness/telemetry/gpu_metrics.h"
 #include "harness/telemetry/gpu_sampler.h"
 #include "harness/telemetry/gpu_stats.h"
@@ -19,46 +14,6 @@
 
 namespace voxperf::bench {
 namespace {
-
-CallSettings call_settings(const Target& target) {
-  CallSettings call;
-  call.deadline = target.deadline;
-  call.metadata = target.metadata;
-  return call;
-}
-
-AsrSettings asr_settings(const Target& target) {
-  AsrSettings settings;
-  settings.language_code = target.language_code;
-  settings.interim_results = target.interim_results;
-  settings.chunk = target.chunk;
-  settings.real_time = target.real_time;
-  settings.call = call_settings(target);
-  return settings;
-}
-
-TtsSettings tts_settings(const Target& target) {
-  TtsSettings settings;
-  settings.voice_name = target.voice;
-  settings.language_code = target.language_code;
-  settings.sample_rate_hz = target.sample_rate_hz;
-  settings.call = call_settings(target);
-  return settings;
-}
-
-std::unique_ptr<RequestClient> make_client(TargetRun& run, const std::string& mode, TimerQueue& timers,
-                                           const Clock& clock) {
-  const Target& target = run.target;
-  auto& channels = *run.channels;
-  if (target.kind == TargetKind::kRivaAsr) {
-    if (mode == "stream") {
-      return std::make_unique<RivaAsrStreamClient>(channels, run.utterances, asr_settings(target), timers, clock);
-    }
-    return std::make_unique<RivaAsrOfflineClient>(channels, run.utterances, asr_settings(target), clock);
-  }
-  if (mode == "stream") return std::make_unique<RivaTtsStreamClient>(channels, run.prompts, tts_settings(target), clock);
-  return std::make_unique<RivaTtsBatchClient>(channels, run.prompts, tts_settings(target), clock);
-}
 
 // User plus system CPU time of this process: the client, when the server runs elsewhere.
 double process_cpu_seconds() {
@@ -99,18 +54,7 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
   auto run = std::make_unique<TargetRun>();
   run->target = target;
   run->address = address;
-  if (target.kind == TargetKind::kRivaAsr) {
-    run->utterances = load_utterances(target.data);
-  } else {
-    run->prompts = read_prompts(target.data);
-  }
-  Endpoint endpoint;
-  endpoint.address = address;
-  endpoint.channels = target.channels;
-  endpoint.max_message_bytes = static_cast<int>(target.max_message_bytes);
-  endpoint.credentials = channel_credentials(target.tls);
-  endpoint.tls_server_name = target.tls.server_name;
-  run->channels = std::make_unique<ChannelPool>(endpoint);
+  run->opened = target.pipeline->open(run->target, address);  // holds on to run->target, which outlives it
   run->gpu = gpu_source(target.gpu_metrics);
   return run;
 }
@@ -139,17 +83,18 @@ class WindowGpu {
 };
 
 // A case's window as every output shows it: manual time, the FAILED label when it had errors, a table row.
-void report_window(benchmark::State& state, const CaseName& name, const WindowMetrics& metrics, ResultTable& table) {
+void report_window(benchmark::State& state, const CaseName& name, const WindowMetrics& metrics,
+                   const Pipeline& pipeline, ResultTable& table) {
   state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
   if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
-  table.add(name, metrics);
+  table.add(name, metrics, pipeline);
 }
 
 // One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
 // counters, prefixed with `prefix` ("" or "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
                              benchmark::State& state, const std::string& prefix, ResultTable& table) {
-  auto client = make_client(run, name.mode, timers, clock);
+  auto client = run.opened->client(name.mode, timers, clock);
   LoadDriver driver(*client, timers, clock);
   LoadSpec warmup;
   warmup.concurrency = name.concurrency;
@@ -163,7 +108,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
   const auto result = driver.run(window);
   gpu.finish(state, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
   const auto metrics = summarize_window(result.records, result.window);
-  set_counters(state, metrics, prefix);
+  set_counters(state, metrics, case_counters(*run.target.pipeline, name.mode), prefix);
   state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
   if (run.server_cpu_seconds) state.counters[prefix + "server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
   return metrics;
@@ -181,7 +126,7 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   window.concurrency = name.concurrency;
   window.requests = group.target.requests_for(name.concurrency);
   for (auto& instance : group.instances) {
-    clients.push_back(make_client(*instance, name.mode, timers, clock));
+    clients.push_back(instance->opened->client(name.mode, timers, clock));
     drivers.push_back(std::make_unique<LoadDriver>(*clients.back(), timers, clock));
     if (group.target.warmup_requests > 0) {
       LoadSpec warmup = window;
@@ -198,20 +143,21 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
     for (auto& thread : threads) thread.join();
   }
   state.counters["client_cpu_s"] = process_cpu_seconds() - client_cpu;
+  const auto counters = case_counters(*group.target.pipeline, name.mode);
   std::vector<RequestRecord> all;
   Window union_window = results.front().window;
   std::vector<WindowMetrics> per_instance;
   for (std::size_t i = 0; i < n; ++i) {
     per_instance.push_back(summarize_window(results[i].records, results[i].window));
-    set_counters(state, per_instance.back(), "instance" + std::to_string(i) + ".");
+    set_counters(state, per_instance.back(), counters, "instance" + std::to_string(i) + ".");
     all.insert(all.end(), results[i].records.begin(), results[i].records.end());
     union_window.start = std::min(union_window.start, results[i].window.start);
     union_window.end = std::max(union_window.end, results[i].window.end);
   }
   const auto aggregate = summarize_window(all, union_window);
-  set_counters(state, aggregate);
+  set_counters(state, aggregate, counters);
   gpu.finish(state, "", table, name.target());
-  report_window(state, name, aggregate, table);
+  report_window(state, name, aggregate, *group.target.pipeline, table);
   table.add_instances(name, per_instance);
 }
 
@@ -219,17 +165,20 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
 
 void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table, const Clock& clock) {
   const Target& target = run.target;
-  const std::string pipeline = target.kind == TargetKind::kRivaAsr ? "ASR" : "TTS";
+  const Pipeline& pipeline = *target.pipeline;
   for (const auto& mode : target.modes) {
     for (std::size_t concurrency : target.concurrency) {
-      const CaseName name{pipeline, target.model, target.profile, mode, concurrency, ""};
+      const CaseName name{pipeline.family(), target.model, target.profile, mode, concurrency, ""};
       if (!run.instances.empty()) {
         for (std::size_t i = 0; i < run.instances.size(); ++i) {
           CaseName alone = name;
           alone.instance = std::to_string(i);
           TargetRun* instance = run.instances[i].get();
           benchmark::RegisterBenchmark(alone.str().c_str(), [instance, &timers, &table, &clock, alone](benchmark::State& state) {
-            for (auto _ : state) report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table), table);
+            for (auto _ : state) {
+              report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table),
+                            *instance->target.pipeline, table);
+            }
           })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
         }
         CaseName together = name;
@@ -258,8 +207,8 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
             state.SetLabel("FAILED: errors " + errors_cell(metrics) +
                            (baseline && baseline->errors() > 0 ? ", baseline " + errors_cell(*baseline) : ""));
           }
-          table.add(name, metrics);
-          if (baseline) table.add(name.ab_baseline(), *baseline);
+          table.add(name, metrics, *run.target.pipeline);
+          if (baseline) table.add(name.ab_baseline(), *baseline, *run.target.pipeline);
         }
       })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
     }

@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/grpc/channel_pool.h"
-#include "harness/manifest.h"
-#include "harness/prompts.h"
+#include "harness/pipelines/pipeline.h"
 #include "harness/telemetry/gpu_reading.h"
 #include "harness/targets/target.h"
 #include "harness/timer_queue.h"
@@ -18,13 +16,11 @@
 
 namespace voxperf::bench {
 
-// What the cases of one target share: its connections and its data.
+// What the cases of one target share: the target, opened by its pipeline (connections and data).
 struct TargetRun {
   Target target;
   std::string address;  // the endpoint, or the embedded server's address
-  std::unique_ptr<ChannelPool> channels;
-  std::vector<Utterance> utterances;  // riva_asr
-  std::vector<Prompt> prompts;        // riva_tts
+  std::unique_ptr<PipelineTarget> opened;
   // CPU seconds the server has used so far, when voxperf started it (embedded targets); empty otherwise.
   std::function<double()> server_cpu_seconds;
   // GPU readings while its windows run (gpu_metrics); null for source "none".
@@ -39,8 +35,9 @@ struct TargetRun {
 
 inline constexpr const char* kAbBaselinePrefix = "baseline.";
 
-// Loads the target's data and opens its channels (lazily connecting: an unreachable endpoint shows up as
-// UNAVAILABLE errors in its cases, and the run goes on). Throws InputError for bad data files.
+// Opens the target through its pipeline: loads its data and opens its connections (lazily connecting: an
+// unreachable endpoint shows up as errors in its cases, and the run goes on). Throws InputError for bad data
+// files.
 std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::string& address);
 
 // Registers the cases of `run`; results go to `table`. For a group of instances: per mode and concurrency,

@@ -79,7 +79,7 @@ class EmbeddedServers {
   std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
 
-std::string pairing_key(const Target& t) { return std::string(target_kind_name(t.kind)) + "/" + t.model + "/" + t.profile; }
+std::string pairing_key(const Target& t) { return t.kind + "/" + t.model + "/" + t.profile; }
 
 // "first-delay-ms=25" -> {"--fault-first-delay-ms", "25"}. The server checks names and values and exits 2 on a
 // bad one; ServerProcess then reports its message.

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/pipelines/registry.h"
+#include "harness/pipelines/riva_asr/asr_pipeline.h"
+#include "harness/pipelines/riva_tts/tts_pipeline.h"
 #include "harness/timer_queue.h"
 #include "mocks/fake_riva_server.h"
 #include "mocks/scripted_clock.h"
@@ -57,21 +60,42 @@ CaseResult run_one_case(TargetRun& run, const Clock& clock) {
   return result;
 }
 
-std::unique_ptr<TargetRun> scripted_target(TargetKind kind, const std::string& mode, std::size_t requests,
+// A target of `kind` at the fake server, one case: `mode` at concurrency 1.
+std::unique_ptr<TargetRun> scripted_target(const std::string& kind, const std::string& mode, std::size_t requests,
                                            const mocks::FakeServer& server) {
   auto run = std::make_unique<TargetRun>();
   run->target.model = "scripted";
   run->target.kind = kind;
+  run->target.pipeline = find_pipeline(kind);
   run->target.modes = {mode};
   run->target.concurrency = {1};
   run->target.requests_per_window = requests;
   run->target.warmup_requests = 0;
-  run->target.sample_rate_hz = kRate;
-  run->target.chunk = 100ms;
-  run->target.real_time = false;  // paced chunks wait on real timers; the script moves the clock instead
   run->target.channels = 1;
   run->address = server.address();
-  run->channels = std::make_unique<ChannelPool>(server.endpoint());
+  return run;
+}
+
+std::unique_ptr<TargetRun> scripted_tts(const std::string& mode, std::size_t requests, const mocks::FakeServer& server,
+                                        std::vector<Prompt> prompts) {
+  auto run = scripted_target("riva_tts", mode, requests, server);
+  auto settings = std::make_shared<RivaTtsTargetSettings>();
+  settings->sample_rate_hz = kRate;
+  run->target.settings = settings;
+  run->opened = std::make_unique<RivaTtsTarget>(run->target, std::make_unique<ChannelPool>(server.endpoint()),
+                                                std::move(prompts));
+  return run;
+}
+
+std::unique_ptr<TargetRun> scripted_asr(const std::string& mode, std::size_t requests, const mocks::FakeServer& server,
+                                        std::vector<Utterance> utterances) {
+  auto run = scripted_target("riva_asr", mode, requests, server);
+  auto settings = std::make_shared<RivaAsrTargetSettings>();
+  settings->chunk = 100ms;
+  settings->real_time = false;  // paced chunks wait on real timers; the script moves the clock instead
+  run->target.settings = settings;
+  run->opened = std::make_unique<RivaAsrTarget>(run->target, std::make_unique<ChannelPool>(server.endpoint()),
+                                                std::move(utterances));
   return run;
 }
 
@@ -114,8 +138,7 @@ TEST(CaseCounters, StreamingTtsCountersEqualTheScriptedTimings) {
     return grpc::Status(script.status, script.status == grpc::StatusCode::OK ? "" : "scripted failure");
   });
   mocks::FakeServer server({&service});
-  auto run = scripted_target(TargetKind::kRivaTts, "stream", 4, server);
-  run->prompts = {{"a", "alpha prompt"}, {"b", "bravo"}, {"c", "charlie"}, {"d", "delta prompt"}};
+  auto run = scripted_tts("stream", 4, server, {{"a", "alpha prompt"}, {"b", "bravo"}, {"c", "charlie"}, {"d", "delta prompt"}});
 
   const auto result = run_one_case(*run, clock);
 
@@ -183,8 +206,7 @@ TEST(CaseCounters, BatchTtsCountersEqualTheScriptedTimings) {
         return grpc::Status(script.status, script.status == grpc::StatusCode::OK ? "" : "scripted failure");
       });
   mocks::FakeServer server({&service});
-  auto run = scripted_target(TargetKind::kRivaTts, "batch", 3, server);
-  run->prompts = {{"1", "one"}, {"2", "two"}, {"3", "three"}};
+  auto run = scripted_tts("batch", 3, server, {{"1", "one"}, {"2", "two"}, {"3", "three"}});
   run->gpu = std::make_shared<SteadyGpu>();
 
   const auto result = run_one_case(*run, clock);
@@ -268,8 +290,7 @@ TEST(CaseCounters, StreamingAsrCountersEqualTheScriptedTimings) {
     return grpc::Status(script.status, script.status == grpc::StatusCode::OK ? "" : "scripted failure");
   });
   mocks::FakeServer server({&service});
-  auto run = scripted_target(TargetKind::kRivaAsr, "stream", 3, server);
-  run->utterances = {utterance(0.5, "Hello, world!"), utterance(0.3, "The cat sat."), utterance(0.2, "refused")};
+  auto run = scripted_asr("stream", 3, server, {utterance(0.5, "Hello, world!"), utterance(0.3, "The cat sat."), utterance(0.2, "refused")});
 
   const auto result = run_one_case(*run, clock);
 
@@ -310,8 +331,7 @@ TEST(CaseCounters, OfflineAsrCountersEqualTheScriptedTimings) {
         return grpc::Status::OK;
       });
   mocks::FakeServer server({&service});
-  auto run = scripted_target(TargetKind::kRivaAsr, "offline", 3, server);
-  run->utterances = {utterance(0.5, "hello world"), utterance(0.3, "the cat sat"), utterance(0.2, "Good morning.")};
+  auto run = scripted_asr("offline", 3, server, {utterance(0.5, "hello world"), utterance(0.3, "the cat sat"), utterance(0.2, "Good morning.")});
 
   const auto result = run_one_case(*run, clock);
 

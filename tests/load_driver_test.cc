@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "harness/riva/tts_stream_client.h"
+#include "harness/pipelines/riva_tts/tts_stream_client.h"
 #include "harness/window_metrics.h"
 #include "mocks/fake_riva_server.h"
 #include "mocks/manual_timer_queue.h"

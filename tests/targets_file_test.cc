@@ -5,6 +5,8 @@
 #include <map>
 
 #include "harness/input_error.h"
+#include "harness/pipelines/riva_asr/asr_pipeline.h"
+#include "harness/pipelines/riva_tts/tts_pipeline.h"
 #include "harness/targets/targets_file.h"
 
 namespace voxperf {
@@ -69,15 +71,18 @@ TEST_F(TargetsFile, FullNvcfTargetLoadsEveryField) {
   const auto& t = targets[0];
   EXPECT_EQ(t.model, "Magpie");
   EXPECT_EQ(t.profile, "bs64");
-  EXPECT_EQ(t.kind, TargetKind::kRivaTts);
+  EXPECT_EQ(t.kind, "riva_tts");
+  ASSERT_NE(t.pipeline, nullptr);
+  EXPECT_EQ(t.pipeline->family(), "TTS");
+  const auto& tts = t.settings_as<RivaTtsTargetSettings>();
   EXPECT_EQ(t.endpoint, "grpc.nvcf.nvidia.com:443");
   EXPECT_EQ(t.modes, (std::vector<std::string>{"stream", "batch"}));
   EXPECT_EQ(t.concurrency, (std::vector<std::size_t>{1, 8, 64}));
   EXPECT_EQ(t.requests_for(64), 256u);
   EXPECT_EQ(t.warmup_requests, 8u);
-  EXPECT_EQ(t.data, dir_ / "prompts.txt") << "relative paths are resolved against the targets file";
-  EXPECT_EQ(t.voice, "Magpie-Multilingual.EN-US.Aria");
-  EXPECT_EQ(t.sample_rate_hz, 44100);
+  EXPECT_EQ(tts.data, dir_ / "prompts.txt") << "relative paths are resolved against the targets file";
+  EXPECT_EQ(tts.voice, "Magpie-Multilingual.EN-US.Aria");
+  EXPECT_EQ(tts.sample_rate_hz, 44100);
   EXPECT_TRUE(t.tls.enabled);
   EXPECT_EQ(t.tls.ca_file, dir_ / "ca.pem");
   EXPECT_EQ(t.tls.server_name, "grpc.nvcf.nvidia.com");
@@ -95,9 +100,11 @@ TEST_F(TargetsFile, MinimalTargetGetsDefaults) {
   ASSERT_EQ(targets.size(), 1u);
   const auto& t = targets[0];
   EXPECT_EQ(t.profile, "default");
-  EXPECT_EQ(t.chunk, std::chrono::milliseconds(160));
-  EXPECT_TRUE(t.interim_results);
-  EXPECT_TRUE(t.real_time);
+  const auto& asr = t.settings_as<RivaAsrTargetSettings>();
+  EXPECT_EQ(asr.chunk, std::chrono::milliseconds(160));
+  EXPECT_TRUE(asr.interim_results);
+  EXPECT_TRUE(asr.real_time);
+  EXPECT_EQ(asr.language_code, "en-US");
   EXPECT_FALSE(t.tls.enabled);
   EXPECT_TRUE(t.metadata.empty());
   EXPECT_EQ(t.requests_for(1), 5u);
@@ -134,7 +141,7 @@ TEST_F(TargetsFile, TlsTrueMeansSystemRootsAndEmbeddedNeedsNoHost) {
   ASSERT_EQ(targets.size(), 2u);
   EXPECT_TRUE(targets[0].tls.enabled);
   EXPECT_TRUE(targets[0].tls.ca_file.empty());
-  EXPECT_EQ(targets[0].chunk, std::chrono::milliseconds(100));
+  EXPECT_EQ(targets[0].settings_as<RivaAsrTargetSettings>().chunk, std::chrono::milliseconds(100));
   EXPECT_TRUE(targets[1].embedded());
 }
 

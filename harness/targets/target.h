@@ -1,19 +1,20 @@
 // A target is one deployment to measure: a model at a profile behind an endpoint, with the modes,
-// concurrencies, data and connection settings of its cases. Targets come from a JSON targets file
-// (targets_file.h; schema in the README).
+// concurrencies and connection settings of its cases, and its pipeline's own settings (data, voice, chunk
+// size ...). Targets come from a JSON targets file (targets_file.h; schema in the README).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace voxperf {
 
-enum class TargetKind { kRivaAsr, kRivaTts };
-const char* target_kind_name(TargetKind kind);  // "riva_asr", "riva_tts"
+class Pipeline;
+class PipelineSettings;
 
 struct TlsSettings {
   bool enabled = false;
@@ -35,24 +36,19 @@ const char* gpu_source_name(GpuMetricsSettings::Source source);  // "nvml", "tri
 struct Target {
   std::string model;               // as cases name it: parakeet-ctc-1.1b, Magpie, FastPitch
   std::string profile = "default"; // bs8, bs64 ...
-  TargetKind kind = TargetKind::kRivaAsr;
+  std::string kind;                // the targets file's "kind": riva_asr, riva_tts ...
+  const Pipeline* pipeline = nullptr;  // the kind's pipeline (harness/pipelines/registry.h)
+  std::shared_ptr<const PipelineSettings> settings;  // the pipeline's own fields, parsed by it
   // host:port, or "embedded": voxperf's reference server, started in process with `profile`.
   std::string endpoint;
   // Several instances of the model (two MIG slices, or instances sharing a GPU): "endpoints" in the file;
   // endpoint is then the first. Each "embedded" entry is a reference server process of its own. With more
   // than one, every mode and concurrency is measured per instance alone and on all of them at once.
   std::vector<std::string> endpoints;
-  std::vector<std::string> modes;          // riva_asr: stream, offline; riva_tts: stream, batch
+  std::vector<std::string> modes;          // the pipeline's: riva_asr stream, offline; riva_tts stream, batch
   std::vector<std::size_t> concurrency;    // one case per mode and concurrency
   std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency)
   std::size_t warmup_requests = 2;
-  std::filesystem::path data;              // ASR manifest or TTS prompts, resolved against the targets file
-  std::string language_code = "en-US";
-  std::string voice;                       // TTS; empty: the server's default
-  int sample_rate_hz = 22050;              // TTS output rate
-  std::chrono::milliseconds chunk{160};    // streaming ASR audio per message
-  bool interim_results = true;             // streaming ASR
-  bool real_time = true;                   // streaming ASR: pace chunks as a live caller does
   TlsSettings tls;
   // Headers sent with every call. `metadata` holds the values with ${VARS} expanded: secrets, never printed or
   // written anywhere. `metadata_as_written` keeps the file's text ("Bearer ${NGC_API_KEY}") for reports.
@@ -60,12 +56,17 @@ struct Target {
   std::vector<std::pair<std::string, std::string>> metadata_as_written;
   std::size_t max_message_bytes = 64u << 20;
   std::chrono::milliseconds deadline{60'000};  // per request
-  std::size_t channels = 4;                    // gRPC connections to the endpoint
+  std::size_t channels = 4;                    // connections to the endpoint
   GpuMetricsSettings gpu_metrics;
 
   bool embedded() const { return endpoint == "embedded"; }
   std::size_t requests_for(std::size_t c) const {
     return requests_per_window > 0 ? requests_per_window : std::max<std::size_t>(5, 2 * c);
+  }
+  // The pipeline's settings as their own type: settings_as<RivaTtsSettings>().
+  template <class Settings>
+  const Settings& settings_as() const {
+    return dynamic_cast<const Settings&>(*settings);
   }
 };
 

@@ -10,104 +10,14 @@
 #include <set>
 
 #include "harness/input_error.h"
+#include "harness/pipelines/registry.h"
+#include "harness/targets/fields.h"
 
 namespace voxperf {
 namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-// One JSON object being read: remembers its path for messages and which keys were asked for, so that
-// keys nobody asked for (typos) can be reported.
-class Fields {
- public:
-  Fields(const json& object, std::string path, const fs::path& file)
-      : object_(object), path_(std::move(path)), file_(file) {}
-
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw InputError(file_.string() + ": " + path_ + (key.empty() ? "" : "." + key) + ": " + what);
-  }
-
-  const json* find(const std::string& key) {
-    asked_.insert(key);
-    auto it = object_.find(key);
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  const json& require(const std::string& key) {
-    const json* value = find(key);
-    if (value == nullptr) fail(key, "missing (required)");
-    return *value;
-  }
-
-  std::optional<std::string> string(const std::string& key, bool required = false) {
-    const json* value = required ? &require(key) : find(key);
-    if (value == nullptr) return std::nullopt;
-    if (!value->is_string()) fail(key, "must be a string, not " + std::string(value->type_name()));
-    return value->get<std::string>();
-  }
-
-  std::optional<bool> boolean(const std::string& key) {
-    const json* value = find(key);
-    if (value == nullptr) return std::nullopt;
-    if (!value->is_boolean()) fail(key, "must be true or false, not " + std::string(value->type_name()));
-    return value->get<bool>();
-  }
-
-  std::optional<long long> integer(const std::string& key, long long low, long long high) {
-    const json* value = find(key);
-    if (value == nullptr) return std::nullopt;
-    return checked_integer(*value, key, low, high);
-  }
-
-  std::vector<long long> integers(const std::string& key, long long low, long long high) {
-    const json& value = require(key);
-    if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of integers");
-    std::vector<long long> out;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      const long long n = checked_integer(value[i], key + "[" + std::to_string(i) + "]", low, high);
-      if (std::find(out.begin(), out.end(), n) != out.end()) fail(key, std::to_string(n) + " is listed twice");
-      out.push_back(n);
-    }
-    return out;
-  }
-
-  std::vector<std::string> strings(const std::string& key) {
-    const json& value = require(key);
-    if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of strings");
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (!value[i].is_string()) fail(key + "[" + std::to_string(i) + "]", "must be a string");
-      const auto text = value[i].get<std::string>();
-      if (std::find(out.begin(), out.end(), text) != out.end()) fail(key, "'" + text + "' is listed twice");
-      out.push_back(text);
-    }
-    return out;
-  }
-
-  void reject_unknown() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (!asked_.count(it.key())) fail(it.key(), "unknown field (misspelt?)");
-    }
-  }
-
-  const std::string& path() const { return path_; }
-
- private:
-  long long checked_integer(const json& value, const std::string& key, long long low, long long high) const {
-    if (!value.is_number_integer()) fail(key, "must be an integer, not " + std::string(value.type_name()));
-    const long long n = value.get<long long>();
-    if (n < low || n > high) {
-      fail(key, std::to_string(n) + " is out of range " + std::to_string(low) + ".." + std::to_string(high));
-    }
-    return n;
-  }
-
-  const json& object_;
-  std::string path_;
-  const fs::path& file_;
-  std::set<std::string> asked_;
-};
 
 // Case names are "<pipeline>/<model>/<profile>/<mode>/c:<N>": names must not break them apart.
 void check_name(Fields& fields, const std::string& key, const std::string& name) {
@@ -129,13 +39,6 @@ void check_endpoint(Fields& fields, const std::string& endpoint, const std::stri
   }
 }
 
-fs::path existing_file(Fields& fields, const std::string& key, const std::string& value, const fs::path& base) {
-  fs::path path = value;
-  if (path.is_relative()) path = (base / path).lexically_normal();
-  if (!fs::is_regular_file(path)) fields.fail(key, "file " + path.string() + " does not exist");
-  return path;
-}
-
 TlsSettings read_tls(const json& value, const std::string& path, const fs::path& file, const fs::path& base) {
   TlsSettings tls;
   if (value.is_boolean()) {
@@ -145,9 +48,9 @@ TlsSettings read_tls(const json& value, const std::string& path, const fs::path&
   Fields fields(value, path, file);
   if (!value.is_object()) fields.fail("", "must be true (system roots) or an object");
   tls.enabled = true;
-  if (auto ca = fields.string("ca_file")) tls.ca_file = existing_file(fields, "ca_file", *ca, base);
-  if (auto cert = fields.string("client_cert")) tls.client_cert = existing_file(fields, "client_cert", *cert, base);
-  if (auto key = fields.string("client_key")) tls.client_key = existing_file(fields, "client_key", *key, base);
+  if (auto ca = fields.string("ca_file")) tls.ca_file = fields.existing_file("ca_file", *ca, base);
+  if (auto cert = fields.string("client_cert")) tls.client_cert = fields.existing_file("client_cert", *cert, base);
+  if (auto key = fields.string("client_key")) tls.client_key = fields.existing_file("client_key", *key, base);
   if (tls.client_cert.empty() != tls.client_key.empty()) {
     fields.fail(tls.client_cert.empty() ? "client_cert" : "client_key", "client_cert and client_key go together");
   }
@@ -189,6 +92,20 @@ GpuMetricsSettings read_gpu_metrics(const json& value, const std::string& path, 
   return settings;
 }
 
+// A field no one asked for is a typo, or a field of another pipeline, which would be silently ignored here.
+void reject_unknown_target_fields(const Fields& fields, const Pipeline& pipeline) {
+  for (const auto& key : fields.unknown()) {
+    std::string owners;
+    for (const Pipeline* other : pipelines()) {
+      const auto own = other->fields();
+      if (other != &pipeline && std::find(own.begin(), own.end(), key) != own.end()) {
+        owners += (owners.empty() ? "" : ", ") + other->kind();
+      }
+    }
+    fields.fail(key, owners.empty() ? "unknown field (misspelt?)" : "applies to " + owners + " targets only");
+  }
+}
+
 Target read_target(const json& value, const std::string& path, const fs::path& file, const EnvironmentLookup& lookup) {
   Fields fields(value, path, file);
   if (!value.is_object()) fields.fail("", "must be an object");
@@ -200,15 +117,10 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   if (auto profile = fields.string("profile")) target.profile = *profile;
   check_name(fields, "profile", target.profile);
 
-  const std::string kind = *fields.string("kind", true);
-  if (kind == "riva_asr") {
-    target.kind = TargetKind::kRivaAsr;
-  } else if (kind == "riva_tts") {
-    target.kind = TargetKind::kRivaTts;
-  } else {
-    fields.fail("kind", "'" + kind + "' is not one of riva_asr, riva_tts");
-  }
-  const bool asr = target.kind == TargetKind::kRivaAsr;
+  target.kind = *fields.string("kind", true);
+  target.pipeline = find_pipeline(target.kind);
+  if (target.pipeline == nullptr) fields.fail("kind", "'" + target.kind + "' is not one of " + pipeline_kinds());
+  const Pipeline& pipeline = *target.pipeline;
 
   if (fields.find("endpoints") != nullptr) {
     if (fields.find("endpoint") != nullptr) fields.fail("endpoints", "give endpoint or endpoints, not both");
@@ -238,39 +150,18 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   }
 
   target.modes = fields.strings("modes");
-  const std::vector<std::string> allowed = asr ? std::vector<std::string>{"stream", "offline"}
-                                               : std::vector<std::string>{"stream", "batch"};
+  const std::vector<std::string> allowed = pipeline.modes();
   for (const auto& mode : target.modes) {
     if (std::find(allowed.begin(), allowed.end(), mode) == allowed.end()) {
-      fields.fail("modes", "'" + mode + "' is not a mode of " + kind + " (" + allowed[0] + ", " + allowed[1] + ")");
+      std::string names;
+      for (const auto& m : allowed) names += (names.empty() ? "" : ", ") + m;
+      fields.fail("modes", "'" + mode + "' is not a mode of " + target.kind + " (" + names + ")");
     }
   }
   for (long long c : fields.integers("concurrency", 1, 100'000)) target.concurrency.push_back(static_cast<std::size_t>(c));
   if (auto n = fields.integer("requests_per_window", 1, 10'000'000)) target.requests_per_window = static_cast<std::size_t>(*n);
   if (auto n = fields.integer("warmup_requests", 0, 1'000'000)) target.warmup_requests = static_cast<std::size_t>(*n);
-  target.data = existing_file(fields, "data", *fields.string("data", true), base);
-  if (auto language = fields.string("language_code")) target.language_code = *language;
-
-  // Settings that belong to one kind only are errors on the other: they would be silently ignored.
-  auto only = [&](const char* key, bool applies) {
-    if (!applies && fields.find(key) != nullptr) fields.fail(key, std::string("applies to ") + (asr ? "riva_tts" : "riva_asr") + " targets only");
-    return applies;
-  };
-  if (only("voice", !asr)) {
-    if (auto voice = fields.string("voice")) target.voice = *voice;
-  }
-  if (only("sample_rate_hz", !asr)) {
-    if (auto rate = fields.integer("sample_rate_hz", 8000, 192000)) target.sample_rate_hz = static_cast<int>(*rate);
-  }
-  if (only("chunk_ms", asr)) {
-    if (auto chunk = fields.integer("chunk_ms", 10, 10'000)) target.chunk = std::chrono::milliseconds(*chunk);
-  }
-  if (only("interim_results", asr)) {
-    if (auto interim = fields.boolean("interim_results")) target.interim_results = *interim;
-  }
-  if (only("real_time", asr)) {
-    if (auto real_time = fields.boolean("real_time")) target.real_time = *real_time;
-  }
+  target.settings = pipeline.parse(fields, base);
 
   if (const json* tls = fields.find("tls")) {
     target.tls = read_tls(*tls, path + ".tls", file, base);
@@ -297,13 +188,11 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   if (auto n = fields.integer("deadline_ms", 1, 86'400'000)) target.deadline = std::chrono::milliseconds(*n);
   if (auto n = fields.integer("channels", 1, 1024)) target.channels = static_cast<std::size_t>(*n);
   if (const json* gpu = fields.find("gpu_metrics")) target.gpu_metrics = read_gpu_metrics(*gpu, path + ".gpu_metrics", file);
-  fields.reject_unknown();
+  reject_unknown_target_fields(fields, pipeline);
   return target;
 }
 
 }  // namespace
-
-const char* target_kind_name(TargetKind kind) { return kind == TargetKind::kRivaAsr ? "riva_asr" : "riva_tts"; }
 
 const char* gpu_source_name(GpuMetricsSettings::Source source) {
   switch (source) {
@@ -365,7 +254,7 @@ std::vector<Target> load_targets(const fs::path& path, const EnvironmentLookup& 
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const std::string where = "targets[" + std::to_string(i) + "]";
     out.push_back(read_target(targets[i], where, path, lookup));
-    const std::string name = std::string(target_kind_name(out.back().kind)) + "/" + out.back().model + "/" + out.back().profile;
+    const std::string name = out.back().kind + "/" + out.back().model + "/" + out.back().profile;
     if (!names.insert(name).second) {
       throw InputError(path.string() + ": " + where + ": another target has the same kind, model and profile (" +
                        name + "); their cases would have the same names");

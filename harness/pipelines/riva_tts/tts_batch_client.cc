@@ -1,4 +1,4 @@
-#include "harness/riva/tts_batch_client.h"
+#include "harness/pipelines/riva_tts/tts_batch_client.h"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "harness/riva/asr_settings.h"
+#include "harness/pipelines/riva_asr/asr_settings.h"
 
 namespace voxperf {
 

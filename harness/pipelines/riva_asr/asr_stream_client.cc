@@ -1,9 +1,9 @@
-#include "harness/riva/asr_stream_client.h"
+#include "harness/pipelines/riva_asr/asr_stream_client.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "harness/riva/asr_response.h"
+#include "harness/pipelines/riva_asr/asr_response.h"
 
 namespace voxperf {
 

@@ -9,7 +9,7 @@
 #include "harness/grpc/channel_pool.h"
 #include "harness/grpc/stub_pool.h"
 #include "harness/request_client.h"
-#include "harness/riva/tts_settings.h"
+#include "harness/pipelines/riva_tts/tts_settings.h"
 #include "riva/proto/riva_tts.grpc.pb.h"
 
 namespace voxperf {

@@ -1,9 +1,9 @@
-#include "harness/riva/asr_offline_client.h"
+#include "harness/pipelines/riva_asr/asr_offline_client.h"
 
 #include <stdexcept>
 
 #include "harness/grpc/unary_call.h"
-#include "harness/riva/asr_response.h"
+#include "harness/pipelines/riva_asr/asr_response.h"
 
 namespace voxperf {
 

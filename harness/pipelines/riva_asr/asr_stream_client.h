@@ -10,7 +10,7 @@
 #include "harness/grpc/stub_pool.h"
 #include "harness/manifest.h"
 #include "harness/request_client.h"
-#include "harness/riva/asr_settings.h"
+#include "harness/pipelines/riva_asr/asr_settings.h"
 #include "harness/timer_queue.h"
 #include "riva/proto/riva_asr.grpc.pb.h"
 

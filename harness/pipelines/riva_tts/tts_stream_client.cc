@@ -1,4 +1,4 @@
-#include "harness/riva/tts_stream_client.h"
+#include "harness/pipelines/riva_tts/tts_stream_client.h"
 
 #include <stdexcept>
 

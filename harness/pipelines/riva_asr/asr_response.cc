@@ -1,4 +1,4 @@
-#include "harness/riva/asr_response.h"
+#include "harness/pipelines/riva_asr/asr_response.h"
 
 #include <algorithm>
 

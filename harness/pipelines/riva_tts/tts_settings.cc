@@ -1,4 +1,4 @@
-#include "harness/riva/tts_settings.h"
+#include "harness/pipelines/riva_tts/tts_settings.h"
 
 namespace voxperf {
 

@@ -1,0 +1,48 @@
+#include "harness/pipelines/common_counters.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace voxperf {
+
+std::vector<CounterSpec> common_counters() {
+  auto count = [](std::size_t n) { return static_cast<double>(n); };
+  return {
+      {"requests", [=](const WindowMetrics& m) { return count(m.requests); }},
+      {"errors", [=](const WindowMetrics& m) { return count(m.errors()); }},
+      {"unsent", [=](const WindowMetrics& m) { return count(m.unsent); }},
+      {"latency_mean_ms", [](const WindowMetrics& m) { return m.latency.mean_ms(); }},
+      {"latency_p50_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(50); }},
+      {"latency_p90_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(90); }},
+      {"latency_p95_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(95); }},
+      {"latency_p99_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(99); }},
+      {"throughput_rps", [](const WindowMetrics& m) { return m.throughput_rps; }},
+      {"schedule_lag_p99_ms", [](const WindowMetrics& m) { return m.schedule_lag.percentile_ms(99); }},
+  };
+}
+
+std::string number_cell(double value, int decimals) {
+  if (std::isnan(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
+  return text;
+}
+
+ColumnSpec latency_mean_column() {
+  return {"Mean (ms)", [](const WindowMetrics& m) { return number_cell(m.latency.mean_ms(), 1); }};
+}
+
+ColumnSpec latency_percentile_column(int percentile) {
+  return {"P" + std::to_string(percentile) + " (ms)",
+          [percentile](const WindowMetrics& m) { return number_cell(m.latency.percentile_ms(percentile), 1); }};
+}
+
+ColumnSpec throughput_column() {
+  return {"Throughput (r/s)", [](const WindowMetrics& m) { return number_cell(m.throughput_rps, 2); }};
+}
+
+ColumnSpec rtfx_column() {
+  return {"RTFX", [](const WindowMetrics& m) { return number_cell(m.rtfx, 1) + "x"; }};
+}
+
+}  // namespace voxperf

@@ -1,0 +1,23 @@
+// What every case reports, whatever its pipeline: requests, errors, latency, throughput, schedule lag.
+// A pipeline's own counters (Pipeline::counters) come after these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/pipelines/pipeline.h"
+
+namespace voxperf {
+
+std::vector<CounterSpec> common_counters();
+
+// A table cell: the value with `decimals` decimals, "n/a" for NaN.
+std::string number_cell(double value, int decimals);
+
+// Columns several pipelines' tables share.
+ColumnSpec latency_mean_column();
+ColumnSpec latency_percentile_column(int percentile);  // "P90 (ms)"
+ColumnSpec throughput_column();
+ColumnSpec rtfx_column();
+
+}  // namespace voxperf

@@ -1,0 +1,94 @@
+// A pipeline is one protocol with its measurement: Riva ASR, Riva TTS, and the protocols of later issues.
+// Each lives in a folder of its own under harness/pipelines/ and is known by name only to the registry
+// (registry.h). The targets-file parser, the case runner, the load driver, the reports and the gate see a
+// pipeline only through this interface:
+//
+//   settings   its own targets-file fields, parsed and checked by it (errors "FILE: targets[I].FIELD: ...")
+//   transport  open() connects to the endpoint its own way (gRPC channels; an HTTP pipeline a libcurl handle)
+//              and loads the data its cases send
+//   clients    one RequestClient per case and mode, over that transport
+//   counters   what its cases report beyond the common ones: pure functions of the window's metrics
+//   report     the columns of its table and the extra lines of its plot
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/clock.h"
+#include "harness/request_client.h"
+#include "harness/timer_queue.h"
+#include "harness/window_metrics.h"
+
+namespace voxperf {
+
+class Fields;
+struct Target;
+
+// A pipeline's own fields of one target.
+class PipelineSettings {
+ public:
+  virtual ~PipelineSettings() = default;
+  // Adds them to the target's description in the results' context (data files by path), which the gate's
+  // fingerprint compares.
+  virtual void describe(nlohmann::json& target) const = 0;
+};
+
+// One target opened by its pipeline: the connection and the data that the target's cases share.
+class PipelineTarget {
+ public:
+  virtual ~PipelineTarget() = default;
+  // A client for one case in `mode`; it must not outlive this object. `timers` and `clock` outlive the client.
+  virtual std::unique_ptr<RequestClient> client(const std::string& mode, TimerQueue& timers, const Clock& clock) = 0;
+  // The server's own description of what it serves, as JSON text ({"error": "..."} when it did not answer);
+  // part of the gate's fingerprint.
+  virtual std::string server_config() = 0;
+};
+
+// A counter a case reports: its name and its value from the window (NaN: not measured, left out).
+struct CounterSpec {
+  std::string name;
+  std::function<double(const WindowMetrics&)> value;
+};
+
+// A column of a report table: its header and its cell for one window.
+struct ColumnSpec {
+  std::string header;
+  std::function<std::string(const WindowMetrics&)> cell;
+};
+
+// A line of the latency-against-concurrency plot: its legend and its value (ms; NaN: no point).
+struct PlotLine {
+  std::string label;
+  std::function<double(const WindowMetrics&)> value;
+};
+
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+
+  virtual std::string kind() const = 0;                // the targets file's "kind": "riva_asr"
+  virtual std::string family() const = 0;              // the first part of its case names: "ASR"
+  virtual std::vector<std::string> modes() const = 0;  // "stream", "offline"
+  virtual std::vector<std::string> fields() const = 0;  // its own targets-file fields
+
+  // Parses and checks its own fields of one target (the common ones are read already). `base` is the targets
+  // file's folder, against which relative paths are resolved.
+  virtual std::shared_ptr<const PipelineSettings> parse(Fields& fields, const std::filesystem::path& base) const = 0;
+  // Opens `target` at `address` (its endpoint, or the embedded server's): throws InputError for bad data files.
+  // An unreachable endpoint is not an error here: its cases report it.
+  virtual std::unique_ptr<PipelineTarget> open(const Target& target, const std::string& address) const = 0;
+
+  // What its cases in `mode` report beyond the common counters (common_counters.h).
+  virtual std::vector<CounterSpec> counters(const std::string& mode) const = 0;
+  // Its report table's columns between "Concurrency" and "Errors | Requests".
+  virtual std::vector<ColumnSpec> columns(const std::string& mode) const = 0;
+  // Lines of its plot beyond mean and P99 latency.
+  virtual std::vector<PlotLine> plot_lines(const std::string& mode) const { (void)mode; return {}; }
+};
+
+}  // namespace voxperf

@@ -1,0 +1,28 @@
+#include "harness/pipelines/registry.h"
+
+#include "harness/pipelines/riva_asr/asr_pipeline.h"
+#include "harness/pipelines/riva_tts/tts_pipeline.h"
+
+namespace voxperf {
+
+const std::vector<const Pipeline*>& pipelines() {
+  static const RivaAsrPipeline riva_asr;
+  static const RivaTtsPipeline riva_tts;
+  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts};
+  return all;
+}
+
+const Pipeline* find_pipeline(const std::string& kind) {
+  for (const Pipeline* pipeline : pipelines()) {
+    if (pipeline->kind() == kind) return pipeline;
+  }
+  return nullptr;
+}
+
+std::string pipeline_kinds() {
+  std::string out;
+  for (const Pipeline* pipeline : pipelines()) out += (out.empty() ? "" : ", ") + pipeline->kind();
+  return out;
+}
+
+}  // namespace voxperf
