@@ -59,6 +59,11 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
     done_.notify_all();
   }
 
+  LoadProgress progress() {
+    std::lock_guard lock(mutex_);
+    return {ended_, failed_, spec_.requests};
+  }
+
   LoadResult wait_and_collect() {
     std::unique_lock lock(mutex_);
     done_.wait(lock, [this] { return in_flight_ == 0 && pending_arrivals_ == 0; });
@@ -128,6 +133,8 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
       active_.erase(index);
       --in_flight_;
       const auto& record = records_[index];
+      ++ended_;
+      if (!record.status.ok()) ++failed_;
       const TimePoint ended = record.end.value_or(clock_.now());
       if (!last_end_ || ended > *last_end_) last_end_ = ended;
       if (spec_.model == LoadModel::kClosedLoop) next = next_closed_loop_call();
@@ -150,6 +157,8 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
   std::size_t pending_arrivals_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t max_in_flight_ = 0;
+  std::size_t ended_ = 0;
+  std::size_t failed_ = 0;
   std::optional<TimePoint> last_end_;
   bool cancelled_ = false;
 };
@@ -200,6 +209,15 @@ LoadResult LoadDriver::run_window(const LoadSpec& spec) {
   std::lock_guard lock(mutex_);
   current_.reset();
   return result;
+}
+
+LoadProgress LoadDriver::progress() {
+  std::shared_ptr<LoadWindow> window;
+  {
+    std::lock_guard lock(mutex_);
+    window = current_;
+  }
+  return window ? window->progress() : LoadProgress{};
 }
 
 void LoadDriver::cancel() {

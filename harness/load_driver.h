@@ -40,6 +40,13 @@ struct LoadResult {
   bool cancelled = false;
 };
 
+// How far the window in progress has come (for a live progress line; never part of a result).
+struct LoadProgress {
+  std::size_t ended = 0;   // requests that have ended, OK or not
+  std::size_t failed = 0;  // of those, the ones that did not end OK
+  std::size_t requests = 0;  // the window's request count (0: bounded by duration)
+};
+
 class LoadDriver {
  public:
   // The open loop times arrivals with `timers`, so `clock` must tell the same time (SystemClock with
@@ -50,6 +57,9 @@ class LoadDriver {
   // Runs the warm-up, then the measured window; returns when every started request has ended.
   // Throws std::invalid_argument on an inconsistent spec.
   LoadResult run(const LoadSpec& spec);
+
+  // Thread-safe: the window in progress, or zeros between windows.
+  LoadProgress progress();
 
   // Thread-safe. Cancels the requests in flight and starts no more, now and in later runs; run() then returns
   // the records it has: ended ones as they ended, cancelled ones as CANCELLED, the rest as unsent.

@@ -93,7 +93,8 @@ void report_window(benchmark::State& state, const CaseName& name, const WindowMe
 // One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
 // counters, prefixed with `prefix` ("" or "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
-                             benchmark::State& state, const std::string& prefix, ResultTable& table) {
+                             benchmark::State& state, const std::string& prefix, ResultTable& table,
+                             SweepProgress* progress) {
   auto client = run.opened->client(name.mode, timers, clock);
   LoadDriver driver(*client, timers, clock);
   LoadSpec warmup;
@@ -105,7 +106,10 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
   const double client_cpu = process_cpu_seconds();
   const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
   WindowGpu gpu(run);
+  std::optional<SweepProgress::Watch> live;  // the live progress line, while the window runs
+  if (progress) live.emplace(*progress, driver);
   const auto result = driver.run(window);
+  live.reset();
   gpu.finish(state, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
   const auto metrics = summarize_window(result.records, result.window);
   set_counters(state, metrics, case_counters(*run.target.pipeline, name.mode), prefix);
@@ -118,7 +122,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
 // thread of its own so that they start together. Counters: the aggregate (every record, from the first
 // start to the last end) under the plain names, each instance's under "instance<i>.".
 void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueue& timers, const Clock& clock,
-                               benchmark::State& state, ResultTable& table) {
+                               benchmark::State& state, ResultTable& table, SweepProgress* progress) {
   const std::size_t n = group.instances.size();
   std::vector<std::unique_ptr<RequestClient>> clients;
   std::vector<std::unique_ptr<LoadDriver>> drivers;
@@ -138,6 +142,8 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   const double client_cpu = process_cpu_seconds();
   std::vector<LoadResult> results(n);
   {
+    std::optional<SweepProgress::Watch> live;  // the first instance's window stands for all
+    if (progress) live.emplace(*progress, *drivers.front());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < n; ++i) threads.emplace_back([&, i] { results[i] = drivers[i]->run(window); });
     for (auto& thread : threads) thread.join();
@@ -163,7 +169,15 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
 
 }  // namespace
 
-void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table, const Clock& clock) {
+std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table,
+                                               const Clock& clock, const CaseSelection& selection,
+                                               SweepProgress* progress) {
+  std::vector<std::string> registered;
+  auto selected = [&](const CaseName& name) {
+    if (!selection.selected(name.str())) return false;
+    registered.push_back(name.str());
+    return true;
+  };
   const Target& target = run.target;
   const Pipeline& pipeline = *target.pipeline;
   for (const auto& mode : target.modes) {
@@ -173,32 +187,42 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
         for (std::size_t i = 0; i < run.instances.size(); ++i) {
           CaseName alone = name;
           alone.instance = std::to_string(i);
+          if (!selected(alone)) continue;
           TargetRun* instance = run.instances[i].get();
-          benchmark::RegisterBenchmark(alone.str().c_str(), [instance, &timers, &table, &clock, alone](benchmark::State& state) {
+          benchmark::RegisterBenchmark(alone.str().c_str(), [instance, &timers, &table, &clock, alone,
+                                                              progress](benchmark::State& state) {
             for (auto _ : state) {
-              report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table),
+              if (progress) progress->start(alone.str());
+              report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table, progress),
                             *instance->target.pipeline, table);
             }
           })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
         }
         CaseName together = name;
         together.instance = "all";
-        benchmark::RegisterBenchmark(together.str().c_str(), [&run, &timers, &table, &clock, together](benchmark::State& state) {
-          for (auto _ : state) measure_instances_at_once(run, together, timers, clock, state, table);
+        if (!selected(together)) continue;
+        benchmark::RegisterBenchmark(together.str().c_str(), [&run, &timers, &table, &clock, together,
+                                                              progress](benchmark::State& state) {
+          for (auto _ : state) {
+            if (progress) progress->start(together.str());
+            measure_instances_at_once(run, together, timers, clock, state, table, progress);
+          }
         })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
         continue;
       }
+      if (!selected(name)) continue;
       auto repetition = std::make_shared<std::size_t>(0);
-      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name,
-                                                         repetition](benchmark::State& state) {
+      benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name, repetition,
+                                                         progress](benchmark::State& state) {
         for (auto _ : state) {
+          if (progress) progress->start(name.str());
           std::optional<WindowMetrics> baseline;
           // A/B: the baseline side first on even repetitions, second on odd ones, so that neither side always
           // finds the machine just warmed (or just tired) by the other.
           const bool baseline_first = *repetition % 2 == 0;
-          if (run.ab_baseline && baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table);
-          const auto metrics = measure_window(run, name, timers, clock, state, "", table);
-          if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table);
+          if (run.ab_baseline && baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table, progress);
+          const auto metrics = measure_window(run, name, timers, clock, state, "", table, progress);
+          if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table, progress);
           ++*repetition;
           state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
           // A case with errors still reports what it measured; the label marks it failed in every output.
@@ -213,6 +237,7 @@ void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& tabl
       })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
     }
   }
+  return registered;
 }
 
 }  // namespace voxperf::bench

@@ -12,7 +12,9 @@
 #include "harness/telemetry/gpu_reading.h"
 #include "harness/targets/target.h"
 #include "harness/timer_queue.h"
+#include "perf_tests/case_selection.h"
 #include "perf_tests/result_table.h"
+#include "perf_tests/sweep_progress.h"
 
 namespace voxperf::bench {
 
@@ -45,7 +47,11 @@ std::unique_ptr<TargetRun> prepare_target(const Target& target, const std::strin
 // client_cpu_s (voxperf's own CPU time over the measured window, so it can be shown not to be the
 // bottleneck) and, for embedded targets, server_cpu_s. `run`, `timers`, `table` and `clock` must outlive the
 // run. `clock` stamps every request and window; tests pass a clock their fake server moves.
-void register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table,
-                           const Clock& clock = SystemClock::instance());
+// Only the cases `selection` selects are registered; returns their names. `progress` (optional) is told as
+// each window starts and watches each window's driver.
+std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timers, ResultTable& table,
+                                               const Clock& clock = SystemClock::instance(),
+                                               const CaseSelection& selection = CaseSelection(),
+                                               SweepProgress* progress = nullptr);
 
 }  // namespace voxperf::bench

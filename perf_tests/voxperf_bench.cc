@@ -16,8 +16,10 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unistd.h>
 
 #include "harness/input_error.h"
+#include "perf_tests/case_selection.h"
 #include "perf_tests/exit_codes.h"
 #include "harness/targets/targets_file.h"
 #include "perf_tests/latency_plot.h"
@@ -119,7 +121,11 @@ void write_reports(const std::filesystem::path& dir, const ResultTable& table) {
 }
 
 int run(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);  // takes the --benchmark_* flags out of argv
+  // Before Google Benchmark sees the flags: it would match the filter against decorated names.
+  const CaseSelection selection = CaseSelection::from_command_line(argc, argv);
+  const CaseReporters reporters = case_reporters(argc, argv);
+  const std::size_t repetitions = repetitions_from_command_line(argc, argv);
+  benchmark::Initialize(&argc, argv);  // takes the other --benchmark_* flags out of argv
   std::string targets_file = VOXPERF_SOURCE_DIR "/targets/refserver.json";
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
   app.add_option("--targets", targets_file, "targets file (JSON); default: the embedded reference server")
@@ -164,7 +170,9 @@ int run(int argc, char** argv) {
   }
   ThreadTimerQueue timers;
   ResultTable table;
+  SweepProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
   std::vector<std::unique_ptr<TargetRun>> runs, baseline_runs;
+  std::vector<std::string> cases;
   auto prepare_one = [](const Target& target, EmbeddedServers& servers, std::size_t instance) {
     const std::string& endpoint = target.endpoints.at(instance);
     if (endpoint != "embedded") return prepare_target(target, endpoint);
@@ -191,12 +199,23 @@ int run(int argc, char** argv) {
       baseline_runs.push_back(prepare(pair->second, baseline_embedded));
       runs.back()->ab_baseline = baseline_runs.back().get();
     }
-    register_target_cases(*runs.back(), timers, table);
+    for (auto& name : register_target_cases(*runs.back(), timers, table, SystemClock::instance(), selection,
+                                             &progress)) {
+      cases.push_back(std::move(name));
+    }
+  }
+  progress.set_total(cases.size() * repetitions);
+  if (selection.list_only()) {
+    for (const auto& name : cases) std::cout << name << "\n";
+    return 0;
+  }
+  if (cases.empty()) {
+    throw InputError("--benchmark_filter '" + selection.filter() + "' matches none of the cases of " + targets_file +
+                     " (--benchmark_list_tests lists them)");
   }
   add_run_context(targets_file, runs, faults);
 
-  benchmark::ConsoleReporter console(benchmark::ConsoleReporter::OO_Tabular);
-  benchmark::RunSpecifiedBenchmarks(&console);
+  benchmark::RunSpecifiedBenchmarks(reporters.display.get(), reporters.file.get());
   benchmark::Shutdown();
   std::cout << "\n" << table.markdown();
   if (!report_dir.empty()) write_reports(report_dir, table);

@@ -70,6 +70,12 @@ TEST_F(BenchEndToEnd, MeasuresTheReferenceServerAndReportsCountersAndContext) {
   ASSERT_NE(asr, nullptr) << output_;
   EXPECT_EQ((*asr)["requests"].get<double>(), 2);
   EXPECT_LT((*asr)["wer"].get<double>(), 0.5);
+  // Counters that do not apply to a pipeline or mode are absent, not 0.
+  EXPECT_FALSE(asr->contains("chars_per_s"));
+  EXPECT_FALSE(asr->contains("server_tail_mean_ms")) << "offline";
+  EXPECT_FALSE(tts->contains("wer"));
+  // Results carry the cases' own names, the baselines' keys.
+  EXPECT_EQ((*tts)["name"].get<std::string>(), "TTS/espeak-ng/bs4/stream/c:2");
 
   const auto& context = results_["context"];
   EXPECT_NE(context["server_config TTS/espeak-ng/bs4"].get<std::string>().find("\"max_batch_size\":\"4\""),
@@ -85,6 +91,21 @@ TEST_F(BenchEndToEnd, MeasuresTheReferenceServerAndReportsCountersAndContext) {
   EXPECT_NE(read_all(dir_ / "report/ASR_pocketsphinx_default_offline.svg").find("<polyline"), std::string::npos);
   EXPECT_NE(output_.find("| Concurrency | Mean (ms) | P99 (ms) | Throughput (r/s) | RTFX | TTFA (ms)"),
             std::string::npos);
+}
+
+TEST_F(BenchEndToEnd, TheFilterMatchesCaseNamesAndAFilterThatMatchesNothingIsAnError) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  const std::string targets = R"({"targets": [
+    {"model": "espeak-ng", "kind": "riva_tts", "endpoint": "embedded", "modes": ["batch"],
+     "concurrency": [1, 2, 16], "requests_per_window": 2, "warmup_requests": 0, "data": ")" + data + R"(tts_prompts.txt"}]})";
+  ASSERT_EQ(run(targets, {"--benchmark_filter=c:1$"}), 0) << output_;
+  ASSERT_EQ(results_["benchmarks"].size(), 1u) << output_;
+  EXPECT_EQ(results_["benchmarks"][0]["name"].get<std::string>(), "TTS/espeak-ng/default/batch/c:1");
+  EXPECT_EQ(run(targets, {"--benchmark_list_tests"}), 0) << output_;
+  EXPECT_NE(output_.find("TTS/espeak-ng/default/batch/c:2\nTTS/espeak-ng/default/batch/c:16\n"), std::string::npos)
+      << output_;
+  EXPECT_EQ(run(targets, {"--benchmark_filter=c:3$"}), 2) << output_;
+  EXPECT_NE(output_.find("--benchmark_filter 'c:3$' matches none of the cases"), std::string::npos) << output_;
 }
 
 TEST_F(BenchEndToEnd, AnUnreachableTargetFailsItsCaseAndTheRunGoesOn) {

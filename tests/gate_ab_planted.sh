@@ -7,9 +7,9 @@ bench=$1 compare=$2 targets=$3 case_name=$4 counter=$5 repetitions=$6 out=$7
 here=$(dirname "$0")
 policy=$here/../baselines/policy.json
 # The pilot's own verdict does not matter here (ab.same_server judges A/A runs); its table and results do.
-"$here/gate_ab.sh" "$bench" "$compare" "$targets" "^$case_name/" "$repetitions" "$out.pilot.json" \
+"$here/gate_ab.sh" "$bench" "$compare" "$targets" "^$case_name\$" "$repetitions" "$out.pilot.json" \
   >"$out.pilot.txt" || [[ $? -eq 1 ]]
 delay=$("$here/planted_delay.sh" "$out.pilot.txt" "$case_name" "$counter" "$policy" "baseline.$counter" \
   "$out.pilot.json")
-exec "$here/gate_ab.sh" "$bench" "$compare" "$targets" "^$case_name/" "$repetitions" "$out" \
+exec "$here/gate_ab.sh" "$bench" "$compare" "$targets" "^$case_name\$" "$repetitions" "$out" \
   --inject-fault "first-delay-ms=$delay"

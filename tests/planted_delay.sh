@@ -20,10 +20,11 @@ row=$(awk -F'|' -v c="$case_name" -v k="$counter" '
 [[ -n $row ]] || { echo "planted_delay: no row for $case_name $counter in $table" >&2; exit 2; }
 read -r reference tolerance_pct <<<"$row"
 absolute=$(jq -r --arg k "$counter" '.counters[$k].absolute // 0' "$policy")
-spread=$(jq -s --arg c "$case_name/" --arg k "$results_counter" '
+spread=$(jq -s --arg c "$case_name" --arg k "$results_counter" '
   def median: sort | if length == 0 then 0 elif length % 2 == 1 then .[length / 2 | floor]
                      else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  [.[].benchmarks[] | select(.run_type == "iteration" and (.name | startswith($c))) | .[$k] | numbers]
+  [.[].benchmarks[] | select(.run_type == "iteration" and (.name == $c or (.name | startswith($c + "/iterations:"))))
+   | .[$k] | numbers]
   | median as $m | [.[] | (. - $m) | if . < 0 then -. else . end] | median * 1.4826' "$@")
 
 awk -v r="$reference" -v t="$tolerance_pct" -v a="$absolute" -v s="$spread" -v c="$case_name" -v k="$counter" 'BEGIN {
