@@ -53,7 +53,7 @@ class EmbeddedServers {
     if (!running_dir_.empty()) return running(instance == 0 ? profile : profile + "-" + std::to_string(instance));
     auto& server = servers_[profile + "#" + std::to_string(instance)];
     if (!server) {
-      std::vector<std::string> args{"--profile", profile};
+      std::vector<std::string> args{"--profile", profile, "--exit-with-parent"};
       args.insert(args.end(), fault_args_.begin(), fault_args_.end());
       server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, args);
       std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "

@@ -1,6 +1,7 @@
 // voxperf-refserver: the reference Riva ASR/TTS server (see ref_server.h). Logs one line when it starts and
 // one when it stops; SIGTERM or SIGINT stops it gracefully.
 #include <CLI/CLI.hpp>
+#include <sys/prctl.h>
 
 #include <pthread.h>
 #include <signal.h>
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   std::string profile = "default", port_file, error_code = "UNAVAILABLE";
   double first_delay_ms = 0, chunk_delay_ms = 0;
   int grace_ms = 5000;
+  bool exit_with_parent = false;
   app.add_option("--host", options.host, "address to bind (a numeric IP)")->capture_default_str();
   app.add_option("--port", options.port, "port to bind; 0 picks a free one")->capture_default_str()->check(
       CLI::Range(0, 65535));
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-message-bytes", options.max_message_bytes, "gRPC message size limit")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  app.add_flag("--exit-with-parent", exit_with_parent,
+               "stop (as on SIGTERM) when the process that started this one ends, however it ends");
   app.add_option("--grace-ms", grace_ms, "on SIGTERM, how long running calls may finish before they are cancelled")
       ->capture_default_str();
   app.add_option("--fault-first-delay-ms", first_delay_ms, "added before each request's first response");
@@ -79,6 +83,9 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // voxperf_bench starts its embedded servers with this: killed (or crashed), it must not leave them running.
+  const pid_t parent = getppid();
+  if (exit_with_parent && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)) return 1;
 
   try {
     options.profile = parse_profile(profile);

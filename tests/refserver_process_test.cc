@@ -53,6 +53,25 @@ TEST_F(RefServerProcess, WritesItsPortServesAndStopsOnSigterm) {
   EXPECT_FALSE(fs::exists(port_file)) << "the port file goes away with the server";
 }
 
+// A server whose starter is killed (SIGKILL: no chance to stop it) stops too: voxperf_bench starts its
+// embedded servers with --exit-with-parent, so a killed sweep leaves no servers behind.
+TEST_F(RefServerProcess, ExitsWithItsParentWhenAsked) {
+  const fs::path port_file = dir_ / "port", pid_file = dir_ / "pid", log = dir_ / "log";
+  const std::string server = std::string(VOXPERF_REFSERVER_BIN) + " --port 0 --port-file " + port_file.string() +
+                             " --exit-with-parent";
+  const pid_t parent = spawn({"/bin/sh", "-c", server + " & echo $! > " + pid_file.string() + "; wait"}, log);
+  ASSERT_TRUE(eventually([&] { return fs::exists(port_file) && fs::exists(pid_file); })) << read_all(log);
+  const std::string pid = read_all(pid_file);
+  const fs::path stat = "/proc/" + std::to_string(std::stoi(pid)) + "/stat";
+  kill(parent, SIGKILL);
+  exit_code(parent);
+  // Gone, or a zombie nobody has reaped yet: either way no longer serving.
+  EXPECT_TRUE(eventually([&] {
+    const std::string text = fs::exists(stat) ? read_all(stat) : "";
+    return text.empty() || text.find(") Z ") != std::string::npos;
+  })) << read_all(log);
+}
+
 TEST_F(RefServerProcess, BadFlagsExitWithCodeTwoAndSayWhy) {
   const fs::path log = dir_ / "log";
   EXPECT_EQ(exit_code(spawn({VOXPERF_REFSERVER_BIN, "--profile", "batch8"}, log)), 2);
