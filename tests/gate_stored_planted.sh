@@ -9,7 +9,7 @@ shift 5
 [[ $1 == -- ]] && shift
 here=$(dirname "$0")
 policy=$here/../baselines/policy.json
-runs=("$history"/work/results-*.json)
+runs=("$history"/work/h*.json)
 # The reference and tolerance the gate derives from the history, as it prints them (any run of the history
 # gives the same two columns; only its own Now column, which is ignored here, depends on it).
 "$compare" "${runs[0]}" --baseline "$baseline" --policy "$policy" --mode report >"$history/sizing.txt"
