@@ -117,7 +117,7 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
       auto& record = records_[k];
       if (in_flight_ >= spec_.max_in_flight) {
         record.status = {Status::kUnsent, "open loop: " + std::to_string(spec_.max_in_flight) +
-                                              " requests already in flight at the arrival time"};
+                                              " requests already in flight at the arrival time", {}};
       } else {
         call = begin(record);
       }

@@ -40,6 +40,7 @@ struct RequestRecord {
   double audio_seconds_in = 0.0;  // ASR: audio duration of the utterance
   std::size_t text_chars = 0;     // TTS: characters of the prompt
   std::string reference;          // ASR: reference transcript, for WER
+  bool ends_sequence = false;     // KServe: the request carried sequence_end (sequences/s counts these)
   std::vector<ResponseEvent> responses;
   std::optional<TimePoint> end;   // when the final status arrived
   Status status = Status::unsent();

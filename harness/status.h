@@ -12,8 +12,11 @@ struct Status {
 
   int code = kOk;  // gRPC status code (0..16) or kUnsent
   std::string message;
+  // Errors reported inside a stream that stays open (Triton's error_message) carry a class of their own
+  // ("sequence_not_started"), under which reports count them instead of the code.
+  std::string error_class;
 
-  static Status unsent() { return {kUnsent, "not sent"}; }
+  static Status unsent() { return {kUnsent, "not sent", {}}; }
   bool ok() const { return code == kOk; }
 };
 

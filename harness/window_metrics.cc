@@ -27,7 +27,8 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     if (const auto lag = schedule_lag(r)) m.schedule_lag.record(*lag);
     if (!r.status.ok()) {
       ++m.failed;
-      ++m.errors_by_status[status_code_name(r.status.code)];
+      // In-band errors (a stream's per-request error_message) are counted by their class, not their code.
+      ++m.errors_by_status[r.status.error_class.empty() ? status_code_name(r.status.code) : r.status.error_class];
       continue;
     }
     ++m.completed;
@@ -40,6 +41,7 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     if (!r.reference.empty()) m.word_errors += word_errors(r.reference, final_transcript(r));
     audio += audio_seconds(r);
     chars += r.text_chars;
+    m.sequences_ended += r.ends_sequence;
   }
   std::sort(m.real_time_factors.begin(), m.real_time_factors.end());
 
@@ -48,6 +50,7 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     m.throughput_rps = static_cast<double>(m.completed) / m.window_seconds;
     m.rtfx = audio / m.window_seconds;
     m.chars_per_second = static_cast<double>(chars) / m.window_seconds;
+    m.sequences_per_second = static_cast<double>(m.sequences_ended) / m.window_seconds;
   }
   return m;
 }

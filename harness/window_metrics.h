@@ -41,6 +41,10 @@ struct WindowMetrics {
   double rtfx = 0.0;            // audio seconds of completed requests / window seconds
   double chars_per_second = 0.0;
   WordErrors word_errors;       // summed over completed requests that have a reference
+  std::size_t sequences_ended = 0;  // completed requests that ended a sequence (KServe sequence_end)
+  double sequences_per_second = 0.0;
+  // The server's own account of the window (PipelineTarget::server_window), filled in by the runner.
+  std::map<std::string, double> server;
 
   std::size_t errors() const { return failed + unsent; }
   double mean_real_time_factor() const;

@@ -46,7 +46,7 @@ std::string latency_plot_svg(const std::string& title, const std::vector<ResultT
   for (std::size_t i = 0; i < lines.size(); ++i) series.push_back({lines[i].label, kColors[i % std::size(kColors)], {}});
   std::vector<double> x;
   for (const auto& row : rows) {
-    x.push_back(std::log2(static_cast<double>(row.name.concurrency)));
+    x.push_back(std::log2(row.name.open_loop() ? row.name.rate : static_cast<double>(row.name.concurrency)));
     for (std::size_t i = 0; i < lines.size(); ++i) series[i].values.push_back(lines[i].value(row.metrics));
   }
   double y_max = 0;
@@ -79,9 +79,9 @@ std::string latency_plot_svg(const std::string& title, const std::vector<ResultT
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {  // one x tick per concurrency
     svg << "<text x=\"" << px(x[i]) << "\" y=\"" << kTop + plot_h + 18 << "\" text-anchor=\"middle\">"
-        << rows[i].name.concurrency << "</text>\n";
+        << rows[i].name.load_cell() << "</text>\n";
   }
-  svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - 10 << "\" text-anchor=\"middle\">concurrency</text>\n"
+  svg << "<text x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - 10 << "\" text-anchor=\"middle\">" << (rows.empty() || !rows.front().name.open_loop() ? "concurrency" : "request rate (/s)") << "</text>\n"
       << "<text x=\"16\" y=\"" << kTop + plot_h / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
       << kTop + plot_h / 2 << ")\">milliseconds</text>\n";
   for (std::size_t s = 0; s < series.size(); ++s) {

@@ -58,12 +58,12 @@ void ResultTable::add_gpu(const std::string& target, const telemetry::GpuStats& 
 }
 
 void ResultTable::add_instances(const CaseName& name, const std::vector<WindowMetrics>& instances) {
-  InstancesRow row{name.concurrency, instances, 0.0, 0};
+  InstancesRow row{name.load_cell(), name.open_loop(), instances, 0.0, 0};
   for (const auto& m : instances) {
     row.aggregate_throughput += m.throughput_rps;
     row.errors += m.errors();
   }
-  instances_[name.target() + "/" + name.mode].push_back(std::move(row));
+  instances_[name.target() + "/" + name.mode + (name.open_loop() ? " (request rate)" : "")].push_back(std::move(row));
 }
 
 void ResultTable::add(const CaseName& name, const WindowMetrics& metrics, const Pipeline& pipeline) {
@@ -82,13 +82,16 @@ std::string ResultTable::markdown() const {
   std::ostringstream out;
   for (const auto& [group, rows] : groups_) {
     const auto columns = rows.front().pipeline->columns(rows.front().name.mode);
-    out << "### " << group << "\n\n| Concurrency |";
+    out << "### " << group << "\n\n";
+    const std::string title = rows.front().pipeline->table_title(rows.front().name.mode);
+    if (!title.empty()) out << title << "\n\n";
+    out << (rows.front().name.open_loop() ? "| Request Rate |" : "| Concurrency |");
     for (const auto& column : columns) out << " " << column.header << " |";
     out << " Errors | Requests |\n|";
     for (std::size_t i = 0; i < columns.size() + 3; ++i) out << " ---: |";
     out << "\n";
     for (const auto& row : rows) {
-      out << "| " << row.name.concurrency << " |";
+      out << "| " << row.name.load_cell() << " |";
       for (const auto& column : columns) out << " " << column.cell(row.metrics) << " |";
       out << " " << errors_cell(row.metrics) << " | " << row.metrics.requests << " |\n";
     }
@@ -97,7 +100,8 @@ std::string ResultTable::markdown() const {
   // A group's instances at once, in the shape of the NIM report's MIG aggregate tables.
   for (const auto& [group, rows] : instances_) {
     const std::size_t n = rows.front().instances.size();
-    out << "### " << group << ": " << n << " instances at once\n\n| Concurrency/inst |";
+    out << "### " << group << ": " << n << " instances at once\n\n"
+        << (rows.front().open_loop ? "| Request Rate/inst |" : "| Concurrency/inst |");
     for (const char* what : {"Mean (ms)", "P99 (ms)", "(r/s)"}) {
       for (std::size_t i = 0; i < n; ++i) out << " Inst " << i << " " << what << " |";
     }
@@ -105,7 +109,7 @@ std::string ResultTable::markdown() const {
     for (std::size_t i = 0; i < 3 * n + 2; ++i) out << " ---: |";
     out << "\n";
     for (const auto& row : rows) {
-      out << "| " << row.concurrency << " |";
+      out << "| " << row.load << " |";
       for (const auto& m : row.instances) out << " " << number_cell(m.latency.mean_ms(), 1) << " |";
       for (const auto& m : row.instances) out << " " << number_cell(m.latency.percentile_ms(99), 1) << " |";
       for (const auto& m : row.instances) out << " " << number_cell(m.throughput_rps, 2) << " |";
@@ -159,7 +163,7 @@ std::string ResultTable::csv() const {
   std::ostringstream out;
   out << "case,pipeline,model,profile,mode,concurrency,requests,completed,errors,errors_by_status";
   for (const auto& column : columns) out << ',' << column.name;
-  out << '\n';
+  out << ",request_rate\n";
   for (const auto& [group, rows] : groups_) {
     for (const auto& row : rows) {
       const auto& [name, m, pipeline] = row;
@@ -170,12 +174,12 @@ std::string ResultTable::csv() const {
         statuses += (statuses.empty() ? "" : " ") + status + "=" + std::to_string(count);
       }
       out << name.str() << ',' << name.pipeline << ',' << name.model << ',' << name.profile << ',' << name.mode << ','
-          << name.concurrency << ',' << m.requests << ',' << m.completed << ',' << m.errors() << ',' << statuses;
+          << (name.open_loop() ? std::string() : std::to_string(name.concurrency)) << ',' << m.requests << ',' << m.completed << ',' << m.errors() << ',' << statuses;
       for (const auto& column : columns) {
         const double value = own.count(column.name) ? column.value(m) : NAN;
         out << ',' << (std::isnan(value) ? std::string() : number_cell(value, 4));
       }
-      out << '\n';
+      out << ',' << (name.open_loop() ? name.load_cell() : std::string()) << '\n';
     }
   }
   return out.str();

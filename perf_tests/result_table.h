@@ -63,7 +63,8 @@ class ResultTable {
   };
   std::map<std::string, TargetGpu> gpu_;  // by "<pipeline>/<model>/<profile>"
   struct InstancesRow {
-    std::size_t concurrency;
+    std::string load;  // concurrency or request rate, per instance
+    bool open_loop;
     std::vector<WindowMetrics> instances;
     double aggregate_throughput;
     std::size_t errors;

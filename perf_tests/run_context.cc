@@ -31,6 +31,11 @@ std::string target_json(const Target& t) {
               {"metadata", metadata},
               {"deadline_ms", t.deadline.count()},
               {"channels", t.channels}};
+  // Only when set, so that closed-loop targets keep the description their stored baselines were made with.
+  if (!t.request_rate.empty()) {
+    out["request_rate"] = t.request_rate;
+    out["distribution"] = t.poisson ? "poisson" : "constant";
+  }
   t.settings->describe(out);
   return out.dump();
 }

@@ -90,28 +90,52 @@ void report_window(benchmark::State& state, const CaseName& name, const WindowMe
   table.add(name, metrics, pipeline);
 }
 
+// The load of a case's measured window: closed loop at its concurrency, or open loop at its rate.
+LoadSpec window_spec(const Target& target, const CaseName& name) {
+  LoadSpec spec;
+  spec.concurrency = name.concurrency;
+  spec.requests = target.requests_for(name.concurrency);
+  if (name.open_loop()) {
+    spec.model = LoadModel::kOpenLoop;
+    spec.rate = name.rate;
+    spec.arrivals = target.poisson ? ArrivalProcess::kPoisson : ArrivalProcess::kConstant;
+    spec.requests = target.requests_for_rate(name.rate);
+  }
+  return spec;
+}
+
+// Its warm-up: the same load (perf_analyzer sends warm-up at the target concurrency or rate), fewer requests.
+LoadSpec warmup_spec(const Target& target, const CaseName& name) {
+  LoadSpec spec = window_spec(target, name);
+  spec.requests = target.warmup_requests;
+  return spec;
+}
+
+CaseLoad case_load(const CaseName& name) {
+  return {name.open_loop() ? LoadModel::kOpenLoop : LoadModel::kClosedLoop, name.concurrency, name.rate};
+}
+
 // One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
 // counters, prefixed with `prefix` ("" or "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
                              benchmark::State& state, const std::string& prefix, ResultTable& table,
                              SweepProgress* progress) {
-  auto client = run.opened->client(name.mode, timers, clock);
+  auto client = run.opened->client(name.mode, case_load(name), timers, clock);
   LoadDriver driver(*client, timers, clock);
-  LoadSpec warmup;
-  warmup.concurrency = name.concurrency;
-  warmup.requests = run.target.warmup_requests;
-  LoadSpec window = warmup;
-  window.requests = run.target.requests_for(name.concurrency);
+  const LoadSpec warmup = warmup_spec(run.target, name);
+  const LoadSpec window = window_spec(run.target, name);
   if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the window only
   const double client_cpu = process_cpu_seconds();
   const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
   WindowGpu gpu(run);
+  auto server = run.opened->server_window(name.mode);
   std::optional<SweepProgress::Watch> live;  // the live progress line, while the window runs
   if (progress) live.emplace(*progress, driver);
   const auto result = driver.run(window);
   live.reset();
   gpu.finish(state, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
-  const auto metrics = summarize_window(result.records, result.window);
+  auto metrics = summarize_window(result.records, result.window);
+  if (server) metrics.server = server->end();
   set_counters(state, metrics, case_counters(*run.target.pipeline, name.mode), prefix);
   state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
   if (run.server_cpu_seconds) state.counters[prefix + "server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
@@ -126,17 +150,12 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   const std::size_t n = group.instances.size();
   std::vector<std::unique_ptr<RequestClient>> clients;
   std::vector<std::unique_ptr<LoadDriver>> drivers;
-  LoadSpec window;
-  window.concurrency = name.concurrency;
-  window.requests = group.target.requests_for(name.concurrency);
+  const LoadSpec window = window_spec(group.target, name);
+  const LoadSpec warmup = warmup_spec(group.target, name);
   for (auto& instance : group.instances) {
-    clients.push_back(instance->opened->client(name.mode, timers, clock));
+    clients.push_back(instance->opened->client(name.mode, case_load(name), timers, clock));
     drivers.push_back(std::make_unique<LoadDriver>(*clients.back(), timers, clock));
-    if (group.target.warmup_requests > 0) {
-      LoadSpec warmup = window;
-      warmup.requests = group.target.warmup_requests;
-      drivers.back()->run(warmup);
-    }
+    if (warmup.requests > 0) drivers.back()->run(warmup);
   }
   WindowGpu gpu(group);
   const double client_cpu = process_cpu_seconds();
@@ -181,8 +200,14 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
   const Target& target = run.target;
   const Pipeline& pipeline = *target.pipeline;
   for (const auto& mode : target.modes) {
+    std::vector<CaseName> loads;  // closed-loop cases, then open-loop ones
     for (std::size_t concurrency : target.concurrency) {
-      const CaseName name{pipeline.family(), target.model, target.profile, mode, concurrency, ""};
+      loads.push_back({pipeline.family(), target.model, target.profile, mode, concurrency, ""});
+    }
+    for (double rate : target.request_rate) {
+      loads.push_back({pipeline.family(), target.model, target.profile, mode, 1, "", rate});
+    }
+    for (const CaseName& name : loads) {
       if (!run.instances.empty()) {
         for (std::size_t i = 0; i < run.instances.size(); ++i) {
           CaseName alone = name;

@@ -126,9 +126,11 @@ int run(int argc, char** argv) {
   const CaseReporters reporters = case_reporters(argc, argv);
   const std::size_t repetitions = repetitions_from_command_line(argc, argv);
   benchmark::Initialize(&argc, argv);  // takes the other --benchmark_* flags out of argv
-  std::string targets_file = VOXPERF_SOURCE_DIR "/targets/refserver.json";
+  std::vector<std::string> targets_files = {VOXPERF_SOURCE_DIR "/targets/refserver.json",
+                                            VOXPERF_SOURCE_DIR "/targets/triton-streaming.json"};
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
-  app.add_option("--targets", targets_file, "targets file (JSON); default: the embedded reference server")
+  app.add_option("--targets", targets_files,
+                 "targets files (JSON), one or more; default: the embedded reference server's Riva and Triton targets")
       ->capture_default_str();
   std::string report_dir;
   app.add_option("--report-dir", report_dir, "also write report.md, results.csv and SVG plots here");
@@ -147,7 +149,9 @@ int run(int argc, char** argv) {
   app.add_flag("--list-embedded-profiles", list_profiles, "print the profiles of the embedded targets and exit");
   CLI11_PARSE(app, argc, argv);
 
-  const auto targets = load_targets(targets_file);
+  const auto targets = load_target_files(targets_files);
+  std::string targets_file;  // as messages and the results' context name them
+  for (const auto& file : targets_files) targets_file += (targets_file.empty() ? "" : ", ") + file;
   if (list_profiles) {
     std::set<std::string> profiles;
     for (const auto& t : targets) {

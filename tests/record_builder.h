@@ -46,7 +46,7 @@ class RecordBuilder {
   }
   RecordBuilder& ended(double ms, int code = Status::kOk, std::string message = {}) {
     r_.end = at_ms(ms);
-    r_.status = {code, std::move(message)};
+    r_.status = {code, std::move(message), {}};
     return *this;
   }
   RequestRecord build() const { return r_; }

@@ -9,7 +9,7 @@ void apply_call_settings(const CallSettings& settings, grpc::ClientContext& cont
 }
 
 Status to_status(const grpc::Status& status) {
-  return {static_cast<int>(status.error_code()), status.error_message()};
+  return {static_cast<int>(status.error_code()), status.error_message(), {}};
 }
 
 }  // namespace voxperf

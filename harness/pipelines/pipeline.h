@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,12 +40,31 @@ class PipelineSettings {
   virtual void describe(nlohmann::json& target) const = 0;
 };
 
+// How a case loads its target. Most clients ignore it; a sequence protocol (KServe) keeps one sequence per
+// closed-loop slot, or a fixed number of live sequences in the open loop.
+struct CaseLoad {
+  LoadModel model = LoadModel::kClosedLoop;
+  std::size_t concurrency = 1;
+  double rate = 0.0;
+};
+
+// The server's own account of one window (Triton's ModelStatistics differenced), begun when made.
+class ServerWindow {
+ public:
+  virtual ~ServerWindow() = default;
+  // Named figures over the window (times in ms, "server_queue_ms" ...); empty when the server did not say.
+  virtual std::map<std::string, double> end() = 0;
+};
+
 // One target opened by its pipeline: the connection and the data that the target's cases share.
 class PipelineTarget {
  public:
   virtual ~PipelineTarget() = default;
   // A client for one case in `mode`; it must not outlive this object. `timers` and `clock` outlive the client.
-  virtual std::unique_ptr<RequestClient> client(const std::string& mode, TimerQueue& timers, const Clock& clock) = 0;
+  virtual std::unique_ptr<RequestClient> client(const std::string& mode, const CaseLoad& load, TimerQueue& timers,
+                                                const Clock& clock) = 0;
+  // Begins the server's account of a window for cases in `mode`; null when the protocol has none.
+  virtual std::unique_ptr<ServerWindow> server_window(const std::string& mode) { (void)mode; return nullptr; }
   // The server's own description of what it serves, as JSON text ({"error": "..."} when it did not answer);
   // part of the gate's fingerprint.
   virtual std::string server_config() = 0;
@@ -87,6 +108,8 @@ class Pipeline {
   virtual std::vector<CounterSpec> counters(const std::string& mode) const = 0;
   // Its report table's columns between "Concurrency" and "Errors | Requests".
   virtual std::vector<ColumnSpec> columns(const std::string& mode) const = 0;
+  // A line under its table's heading, e.g. perf_analyzer's "Inferences/Second vs. Client Average Batch Latency".
+  virtual std::string table_title(const std::string& mode) const { (void)mode; return {}; }
   // Lines of its plot beyond mean and P99 latency.
   virtual std::vector<PlotLine> plot_lines(const std::string& mode) const { (void)mode; return {}; }
 };

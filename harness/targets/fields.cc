@@ -61,6 +61,16 @@ std::vector<long long> Fields::integers(const std::string& key, long long low, l
   return out;
 }
 
+std::vector<long long> Fields::integer_list(const std::string& key, long long low, long long high) {
+  const json& value = require(key);
+  if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of integers");
+  std::vector<long long> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    out.push_back(checked_integer(value[i], key + "[" + std::to_string(i) + "]", low, high));
+  }
+  return out;
+}
+
 std::vector<std::string> Fields::strings(const std::string& key) {
   const json& value = require(key);
   if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of strings");
@@ -70,6 +80,24 @@ std::vector<std::string> Fields::strings(const std::string& key) {
     const auto text = value[i].get<std::string>();
     if (std::find(out.begin(), out.end(), text) != out.end()) fail(key, "'" + text + "' is listed twice");
     out.push_back(text);
+  }
+  return out;
+}
+
+std::optional<double> Fields::number(const std::string& key, double low, double high) {
+  const json* value = find(key);
+  if (value == nullptr) return std::nullopt;
+  return checked_number(*value, key, low, high);
+}
+
+std::vector<double> Fields::numbers(const std::string& key, double low, double high) {
+  const json& value = require(key);
+  if (!value.is_array() || value.empty()) fail(key, "must be a non-empty array of numbers");
+  std::vector<double> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const double n = checked_number(value[i], key + "[" + std::to_string(i) + "]", low, high);
+    if (std::find(out.begin(), out.end(), n) != out.end()) fail(key, value[i].dump() + " is listed twice");
+    out.push_back(n);
   }
   return out;
 }
@@ -100,6 +128,15 @@ long long Fields::checked_integer(const json& value, const std::string& key, lon
   const long long n = value.get<long long>();
   if (n < low || n > high) {
     fail(key, std::to_string(n) + " is out of range " + std::to_string(low) + ".." + std::to_string(high));
+  }
+  return n;
+}
+
+double Fields::checked_number(const json& value, const std::string& key, double low, double high) const {
+  if (!value.is_number()) fail(key, "must be a number, not " + std::string(value.type_name()));
+  const double n = value.get<double>();
+  if (!(n >= low && n <= high)) {
+    fail(key, value.dump() + " is out of range " + json(low).dump() + ".." + json(high).dump());
   }
   return n;
 }

@@ -29,6 +29,9 @@ class Fields {
   std::optional<long long> integer(const std::string& key, long long low, long long high);
   std::vector<long long> integers(const std::string& key, long long low, long long high);  // required, no repeats
   std::vector<std::string> strings(const std::string& key);                                // required, no repeats
+  std::vector<long long> integer_list(const std::string& key, long long low, long long high);  // required, repeats ok
+  std::optional<double> number(const std::string& key, double low, double high);  // integer or not
+  std::vector<double> numbers(const std::string& key, double low, double high);   // required, no repeats
 
   // An existing file, relative paths resolved against `base` (the targets file's folder).
   std::filesystem::path existing_file(const std::string& key, const std::string& value,
@@ -43,6 +46,7 @@ class Fields {
 
  private:
   long long checked_integer(const nlohmann::json& value, const std::string& key, long long low, long long high) const;
+  double checked_number(const nlohmann::json& value, const std::string& key, double low, double high) const;
 
   const nlohmann::json& object_;
   std::string path_;

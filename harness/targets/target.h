@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -46,8 +47,10 @@ struct Target {
   // than one, every mode and concurrency is measured per instance alone and on all of them at once.
   std::vector<std::string> endpoints;
   std::vector<std::string> modes;          // the pipeline's: riva_asr stream, offline; riva_tts stream, batch
-  std::vector<std::size_t> concurrency;    // one case per mode and concurrency
-  std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency)
+  std::vector<std::size_t> concurrency;    // closed loop: one case per mode and concurrency
+  std::vector<double> request_rate;        // open loop: one case per mode and rate (requests/s)
+  bool poisson = false;                    // open-loop arrivals: Poisson, or constant (perf_analyzer's default)
+  std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency), or two seconds of arrivals
   std::size_t warmup_requests = 2;
   TlsSettings tls;
   // Headers sent with every call. `metadata` holds the values with ${VARS} expanded: secrets, never printed or
@@ -62,6 +65,10 @@ struct Target {
   bool embedded() const { return endpoint == "embedded"; }
   std::size_t requests_for(std::size_t c) const {
     return requests_per_window > 0 ? requests_per_window : std::max<std::size_t>(5, 2 * c);
+  }
+  std::size_t requests_for_rate(double rate) const {
+    return requests_per_window > 0 ? requests_per_window
+                                   : std::max<std::size_t>(5, static_cast<std::size_t>(std::ceil(2 * rate)));
   }
   // The pipeline's settings as their own type: settings_as<RivaTtsSettings>().
   template <class Settings>

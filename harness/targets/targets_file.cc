@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "harness/input_error.h"
@@ -158,7 +159,17 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
       fields.fail("modes", "'" + mode + "' is not a mode of " + target.kind + " (" + names + ")");
     }
   }
-  for (long long c : fields.integers("concurrency", 1, 100'000)) target.concurrency.push_back(static_cast<std::size_t>(c));
+  // Closed loop, open loop or both; at least one.
+  if (fields.has("concurrency") || !fields.has("request_rate")) {
+    for (long long c : fields.integers("concurrency", 1, 100'000)) target.concurrency.push_back(static_cast<std::size_t>(c));
+  }
+  if (fields.has("request_rate")) target.request_rate = fields.numbers("request_rate", 0.001, 1e6);
+  if (auto distribution = fields.string("distribution")) {
+    if (*distribution != "constant" && *distribution != "poisson") {
+      fields.fail("distribution", "'" + *distribution + "' is neither constant nor poisson");
+    }
+    target.poisson = *distribution == "poisson";
+  }
   if (auto n = fields.integer("requests_per_window", 1, 10'000'000)) target.requests_per_window = static_cast<std::size_t>(*n);
   if (auto n = fields.integer("warmup_requests", 0, 1'000'000)) target.warmup_requests = static_cast<std::size_t>(*n);
   target.settings = pipeline.parse(fields, base);
@@ -258,6 +269,22 @@ std::vector<Target> load_targets(const fs::path& path, const EnvironmentLookup& 
     if (!names.insert(name).second) {
       throw InputError(path.string() + ": " + where + ": another target has the same kind, model and profile (" +
                        name + "); their cases would have the same names");
+    }
+  }
+  return out;
+}
+
+std::vector<Target> load_target_files(const std::vector<std::string>& paths, const EnvironmentLookup& lookup) {
+  std::vector<Target> out;
+  std::map<std::string, std::string> owner;  // kind/model/profile -> file
+  for (const auto& path : paths) {
+    for (auto& target : load_targets(path, lookup)) {
+      const std::string name = target.kind + "/" + target.model + "/" + target.profile;
+      if (auto [it, added] = owner.emplace(name, path); !added) {
+        throw InputError(path + ": a target of kind, model and profile " + name + " is in " + it->second +
+                         " too; their cases would have the same names");
+      }
+      out.push_back(std::move(target));
     }
   }
   return out;

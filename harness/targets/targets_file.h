@@ -27,4 +27,9 @@ std::string expand_environment(const std::string& text, const EnvironmentLookup&
 std::vector<Target> load_targets(const std::filesystem::path& path,
                                  const EnvironmentLookup& lookup = process_environment);
 
+// The targets of several files, in order; also an error when two files have a target of the same kind,
+// model and profile (their cases would have the same names).
+std::vector<Target> load_target_files(const std::vector<std::string>& paths,
+                                      const EnvironmentLookup& lookup = process_environment);
+
 }  // namespace voxperf

@@ -22,7 +22,9 @@ RivaAsrTarget::RivaAsrTarget(const Target& target, std::unique_ptr<ChannelPool> 
     : target_(target), settings_(target.settings_as<RivaAsrTargetSettings>()), utterances_(std::move(data)),
       channels_(std::move(channels)) {}
 
-std::unique_ptr<RequestClient> RivaAsrTarget::client(const std::string& mode, TimerQueue& timers, const Clock& clock) {
+std::unique_ptr<RequestClient> RivaAsrTarget::client(const std::string& mode, const CaseLoad& load, TimerQueue& timers,
+                                                     const Clock& clock) {
+  (void)load;
   AsrSettings asr;
   asr.language_code = settings_.language_code;
   asr.interim_results = settings_.interim_results;

@@ -33,7 +33,8 @@ class RivaAsrTarget final : public PipelineTarget {
  public:
   // `target` must outlive this.
   RivaAsrTarget(const Target& target, std::unique_ptr<ChannelPool> channels, std::vector<Utterance> data);
-  std::unique_ptr<RequestClient> client(const std::string& mode, TimerQueue& timers, const Clock& clock) override;
+  std::unique_ptr<RequestClient> client(const std::string& mode, const CaseLoad& load, TimerQueue& timers,
+                                        const Clock& clock) override;
   std::string server_config() override;
 
  private:

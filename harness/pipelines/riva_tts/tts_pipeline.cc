@@ -20,8 +20,10 @@ RivaTtsTarget::RivaTtsTarget(const Target& target, std::unique_ptr<ChannelPool> 
     : target_(target), settings_(target.settings_as<RivaTtsTargetSettings>()), prompts_(std::move(data)),
       channels_(std::move(channels)) {}
 
-std::unique_ptr<RequestClient> RivaTtsTarget::client(const std::string& mode, TimerQueue& timers, const Clock& clock) {
+std::unique_ptr<RequestClient> RivaTtsTarget::client(const std::string& mode, const CaseLoad& load, TimerQueue& timers,
+                                        const Clock& clock) {
   (void)timers;
+  (void)load;
   TtsSettings tts;
   tts.voice_name = settings_.voice;
   tts.language_code = settings_.language_code;

@@ -30,7 +30,8 @@ class RivaTtsTarget final : public PipelineTarget {
  public:
   // `target` must outlive this.
   RivaTtsTarget(const Target& target, std::unique_ptr<ChannelPool> channels, std::vector<Prompt> data);
-  std::unique_ptr<RequestClient> client(const std::string& mode, TimerQueue& timers, const Clock& clock) override;
+  std::unique_ptr<RequestClient> client(const std::string& mode, const CaseLoad& load, TimerQueue& timers,
+                                        const Clock& clock) override;
   std::string server_config() override;
 
  private:
