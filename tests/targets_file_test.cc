@@ -5,6 +5,7 @@
 #include <map>
 
 #include "harness/input_error.h"
+#include "harness/pipelines/kserve_stream/kserve_settings.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
 #include "harness/targets/targets_file.h"
@@ -215,6 +216,11 @@ TEST(DefaultTargets, TheCommittedSweepLoads) {
   for (const auto& target : targets) EXPECT_TRUE(target.embedded()) << target.model;
   EXPECT_EQ(targets[1].profile, "bs8");
   EXPECT_EQ(targets[2].profile, "bs64");
+  const auto triton = load_targets(std::filesystem::path(VOXPERF_SOURCE_DIR) / "targets/triton-streaming.json");
+  ASSERT_EQ(triton.size(), 1u);
+  EXPECT_EQ(triton[0].kind, "kserve_stream");
+  EXPECT_TRUE(triton[0].embedded());
+  EXPECT_FALSE(triton[0].request_rate.empty());
 }
 
 TEST(ExpandEnvironment, ReplacesVariablesAndNeverEchoesValues) {
@@ -233,6 +239,60 @@ TEST(ExpandEnvironment, ReplacesVariablesAndNeverEchoesValues) {
     EXPECT_EQ(std::string(error.what()),
               "targets.json: targets[0].metadata.authorization: environment variable MISSING is not set");
   }
+}
+
+}  // namespace
+}  // namespace voxperf
+
+namespace voxperf {
+namespace {
+
+const char* kTriton = R"({"targets": [{"model": "streaming_acoustic", "kind": "kserve_stream",
+  "endpoint": "triton:8001", "modes": ["stream", "infer"], "request_rate": [2048, 2304.5],
+  "distribution": "poisson", "data": "speech.jsonl", "input": {"name": "AUDIO_SIGNAL", "datatype": "INT16",
+  "shape": [1, -1]}, "chunk_ms": 300, "sequence_length": 50, "sequence_length_variation": 10,
+  "num_sequences": 64, "model_name": "conformer_streaming"}]})";
+
+TEST_F(TargetsFile, KServeStreamTargetWithRequestRates) {
+  const auto targets = load(kTriton);
+  ASSERT_EQ(targets.size(), 1u);
+  const auto& t = targets[0];
+  EXPECT_TRUE(t.concurrency.empty());  // open loop only
+  EXPECT_EQ(t.request_rate, (std::vector<double>{2048, 2304.5}));
+  EXPECT_TRUE(t.poisson);
+  EXPECT_EQ(t.requests_for_rate(2048), 4096u);  // two seconds of arrivals by default
+  const auto& s = t.settings_as<KServeStreamSettings>();
+  EXPECT_EQ(s.model_name, "conformer_streaming");
+  EXPECT_EQ(s.input.name, "AUDIO_SIGNAL");
+  EXPECT_EQ(s.input.datatype, "INT16");
+  EXPECT_EQ(s.output.name, "TRANSCRIPT");  // the default
+  EXPECT_EQ(s.chunk_samples(), 4800u);
+  EXPECT_EQ(s.sequence_length, 50u);
+  EXPECT_DOUBLE_EQ(s.sequence_length_variation, 10.0);
+  EXPECT_EQ(s.num_sequences, 64u);
+}
+
+TEST_F(TargetsFile, KServeStreamErrorsNameTheField) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string json = kTriton;
+    json.replace(json.find(from), from.size(), to);
+    return json;
+  };
+  EXPECT_NE(error_of(with("\"distribution\": \"poisson\"", "\"distribution\": \"bursty\"")).find(
+                "targets[0].distribution: 'bursty' is neither constant nor poisson"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("[2048, 2304.5]", "[0]")).find("targets[0].request_rate[0]: 0 is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("\"INT16\"", "\"FP16\"")).find(
+                "targets[0].input.datatype: 'FP16' can not carry audio here (FP32 or INT16)"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("[1, -1]", "[-1, -1]")).find("targets[0].input.shape: at most one -1"), std::string::npos);
+  EXPECT_NE(error_of(with("\"chunk_ms\": 300", "\"chunk_ms\": 300, \"voice\": \"x\"")).find(
+                "targets[0].voice: applies to riva_tts targets only"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("\"modes\": [\"stream\", \"infer\"]", "\"modes\": [\"batch\"]")).find(
+                "'batch' is not a mode of kserve_stream (stream, infer)"),
+            std::string::npos);
 }
 
 }  // namespace

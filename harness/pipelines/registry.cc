@@ -1,5 +1,6 @@
 #include "harness/pipelines/registry.h"
 
+#include "harness/pipelines/kserve_stream/kserve_pipeline.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
 
@@ -8,7 +9,8 @@ namespace voxperf {
 const std::vector<const Pipeline*>& pipelines() {
   static const RivaAsrPipeline riva_asr;
   static const RivaTtsPipeline riva_tts;
-  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts};
+  static const KServeStreamPipeline kserve_stream;
+  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts, &kserve_stream};
   return all;
 }
 

@@ -1,0 +1,13 @@
+// Per-request errors that a Triton stream reports in error_message (the stream stays open), grouped by
+// what went wrong so that a report counts "sequence_not_started 3" rather than 3 different sentences.
+#pragma once
+
+#include <string>
+
+namespace voxperf {
+
+// "kserve:sequence_not_started", "kserve:no_sequence_id", "kserve:shape", "kserve:datatype",
+// "kserve:byte_size", "kserve:unknown_model", "kserve:batch_size", or "kserve:other".
+std::string kserve_error_class(const std::string& message);
+
+}  // namespace voxperf

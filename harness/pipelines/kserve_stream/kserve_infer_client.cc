@@ -1,0 +1,119 @@
+#include "harness/pipelines/kserve_stream/kserve_infer_client.h"
+
+#include "harness/pipelines/kserve_stream/infer_request.h"
+
+namespace voxperf {
+
+using inference::ModelInferRequest;
+using inference::ModelInferResponse;
+
+class KServeInferClient::Unary final : public Call, public std::enable_shared_from_this<Unary> {
+ public:
+  Unary(KServeInferClient& client, std::size_t slot, ModelInferRequest request, RequestRecord* record,
+        std::function<void()> done)
+      : client_(client), slot_(slot), request_(std::move(request)), record_(record), done_(std::move(done)) {
+    apply_call_settings(client.call_, context_);
+  }
+
+  void start() override {
+    auto self = shared_from_this();  // until the callback ran
+    if (record_) record_->sent = client_.clock_.now();
+    client_.stubs_.next().async()->ModelInfer(&context_, &request_, &response_, [this, self](grpc::Status status) {
+      const TimePoint at = client_.clock_.now();
+      if (record_) {
+        if (status.ok()) {
+          bool final_response = true;
+          record_->responses.push_back(response_event(response_, client_.settings_.output.name, at, final_response));
+        }
+        record_->end = at;
+        record_->status = to_status(status);
+      }
+      client_.released(slot_);
+      auto done = std::move(done_);
+      finish(std::move(self), std::move(done));
+    });
+  }
+
+  void cancel() override { context_.TryCancel(); }
+
+ private:
+  KServeInferClient& client_;
+  const std::size_t slot_;
+  ModelInferRequest request_;
+  ModelInferResponse response_;
+  grpc::ClientContext context_;
+  RequestRecord* record_;
+  std::function<void()> done_;
+};
+
+KServeInferClient::KServeInferClient(ChannelPool& channels, const KServeStreamSettings& settings,
+                                     std::span<const Utterance> utterances, CaseLoad load,
+                                     std::atomic<std::int64_t>& next_sequence_id, CallSettings call,
+                                     const Clock& clock)
+    : stubs_(channels), settings_(settings), utterances_(utterances), load_(load),
+      next_sequence_id_(next_sequence_id), call_(std::move(call)), clock_(clock),
+      plan_(settings.sequence_length, settings.sequence_length_variation, /*seed=*/1) {}
+
+void KServeInferClient::released(std::size_t slot) {
+  std::lock_guard lock(mutex_);
+  --slots_[slot].in_flight;
+  --in_flight_;
+  idle_.notify_all();
+}
+
+std::shared_ptr<Call> KServeInferClient::prepare(RequestRecord& record, std::function<void()> done) {
+  std::lock_guard lock(mutex_);
+  std::size_t index = slots_.size();
+  if (load_.model == LoadModel::kOpenLoop) {
+    const std::size_t n = std::max<std::size_t>(1, settings_.num_sequences);
+    if (slots_.size() < n) slots_.resize(n);
+    index = round_robin_++ % n;
+  } else {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].in_flight == 0) {
+        index = i;
+        break;
+      }
+    }
+    if (index == slots_.size()) slots_.emplace_back();
+  }
+  Slot& slot = slots_[index];
+  if (!slot.sequence.live()) {
+    slot.sequence = Sequence(next_sequence_id_++, plan_.next_length());
+    slot.sequence.ordinal = sequences_started_++;
+  }
+  const SequenceStep step = slot.sequence.next();
+  const auto chunk = sequence_chunk(utterances_, slot.sequence.ordinal, step.position, settings_.chunk_samples());
+  record.item = utterances_[slot.sequence.ordinal % utterances_.size()].id + "#" + std::to_string(step.position);
+  record.audio_seconds_in = static_cast<double>(chunk.size()) / settings_.sample_rate_hz;
+  record.chunks_sent = 1;
+  record.ends_sequence = step.end;
+  ++slot.in_flight;
+  ++in_flight_;
+  const std::uint64_t id = (static_cast<std::uint64_t>(index) << 48) | (record.index & 0xFFFFFFFFFFFFull);
+  return std::make_shared<Unary>(*this, index, infer_request(settings_, std::to_string(id), step, chunk), &record,
+                                 std::move(done));
+}
+
+KServeInferClient::~KServeInferClient() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return in_flight_ == 0; });
+  std::size_t closing = 0;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    auto& slot = slots_[i];
+    if (!slot.sequence.live()) continue;
+    SequenceStep step = slot.sequence.next();
+    step.end = true;
+    const auto chunk = sequence_chunk(utterances_, slot.sequence.ordinal, step.position, settings_.chunk_samples());
+    ++slot.in_flight;
+    ++in_flight_;
+    auto call = std::make_shared<Unary>(*this, i, infer_request(settings_, "close-" + std::to_string(closing++), step, chunk),
+                                        nullptr, [] {});
+    lock.unlock();
+    call->start();
+    lock.lock();
+  }
+  idle_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+}  // namespace voxperf
