@@ -6,8 +6,10 @@
 #include <thread>
 
 #include "harness/input_error.h"
+#include "server/acoustic_model.h"
 #include "server/asr_service.h"
 #include "server/espeak_engine.h"
+#include "server/kserve_service.h"
 #include "server/service_context.h"
 #include "server/tcp_relay.h"
 #include "server/tts_service.h"
@@ -16,7 +18,8 @@
 namespace voxperf::refserver {
 namespace {
 
-const char* const kServices[] = {"nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis"};
+const char* const kServices[] = {"nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis",
+                                 "inference.GRPCInferenceService"};
 
 std::string host_port(const std::string& host, int port) {
   const bool ipv6 = host.find(':') != std::string::npos;
@@ -36,10 +39,13 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
   context_->profile = options_.profile;
   context_->faults = options_.faults;
   context_->timers = options_.timers;
+  if (options_.clock != nullptr) context_->clock = options_.clock;
   workers_ = std::make_unique<WorkerPool>(options_.workers);
   espeak_ = std::make_unique<EspeakEngine>(options_.tts_segment_hook, options_.faults.slowdown);
   asr_ = std::make_unique<AsrService>(*context_, *workers_, options_.asr_model);
   tts_ = std::make_unique<TtsService>(*context_, *espeak_);
+  acoustic_ = std::make_unique<AcousticModel>(*context_, *workers_, options_.asr_model, options_.kserve_sequence_idle);
+  kserve_ = std::make_unique<KServeService>(*context_, *acoustic_);
 
   // With the drop fault on, gRPC listens on a private loopback port and clients come in through the relay,
   // which can close a connection; otherwise gRPC listens on the public address itself.
@@ -56,6 +62,7 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
   builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
   builder.RegisterService(asr_.get());
   builder.RegisterService(tts_.get());
+  builder.RegisterService(kserve_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || bound == 0) {
     throw InputError("--host/--port: could not listen on " + listen + " (address in use or not local?)");
@@ -86,7 +93,8 @@ void RefServer::shutdown(std::chrono::milliseconds grace) {
   auto busy = [this] {
     const auto asr = asr_->admission().stats();
     const auto tts = tts_->admission().stats();
-    return asr.active + asr.queued + tts.active + tts.queued > 0;
+    const auto kserve = acoustic_->admission().stats();
+    return asr.active + asr.queued + tts.active + tts.queued + kserve.active + kserve.queued > 0;
   };
   while (busy() && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -105,6 +113,7 @@ std::string RefServer::describe() const {
   out << "listening on " << address_ << " profile=" << options_.profile.name
       << " max_batch=" << options_.profile.max_batch << " workers=" << options_.workers
       << " asr=pocketsphinx(en-US, 16000 Hz) tts=espeak-ng(en-US, " << espeak_->sample_rate() << " Hz)"
+      << " kserve=streaming_acoustic(pocketsphinx, 16000 Hz)"
       << " max_message_bytes=" << options_.max_message_bytes << " faults=" << options_.faults.describe();
   return out.str();
 }
@@ -116,6 +125,10 @@ std::string RefServer::activity() const {
   out << "asr requests=" << asr.admitted << " peak_in_engine=" << asr.peak_active << " peak_queued=" << asr.peak_queued
       << " decoders=" << asr_->decoders() << "; tts requests=" << tts.admitted << " peak_in_engine=" << tts.peak_active
       << " peak_queued=" << tts.peak_queued;
+  const auto kserve = acoustic_->admission().stats();
+  out << "; kserve requests=" << kserve.admitted << " peak_in_engine=" << kserve.peak_active
+      << " peak_queued=" << kserve.peak_queued << " decoders=" << acoustic_->decoders()
+      << " live_sequences=" << acoustic_->live_sequences();
   const auto faults = asr_->faults().failed + tts_->faults().failed + asr_->faults().stalled +
                       tts_->faults().stalled + asr_->faults().dropped + tts_->faults().dropped;
   if (faults > 0) out << "; injected faults=" << faults;

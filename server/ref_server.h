@@ -1,5 +1,5 @@
-// voxperf-refserver as a library: the Riva ASR and TTS services, the gRPC health service, the engines and
-// the worker pool, listening on one port. The binary (main.cc) and the tests both start it this way.
+// voxperf-refserver as a library: the Riva ASR and TTS services, KServe v2 (Triton) with its model
+// streaming_acoustic, the gRPC health service, the engines and the worker pool, listening on one port. The binary (main.cc) and the tests both start it this way.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -17,7 +17,9 @@
 
 namespace voxperf::refserver {
 
+class AcousticModel;
 class AsrService;
+class KServeService;
 class TtsService;
 class EspeakEngine;
 class WorkerPool;
@@ -32,7 +34,10 @@ struct RefServerOptions {
   std::size_t workers = 0;                     // 0: one per core
   std::size_t max_message_bytes = 64u << 20;   // both directions
   TimerQueue* timers = nullptr;                // null: the server's own timer thread
+  const Clock* clock = nullptr;                // null: the system clock; tests move a clock of their own
   SphinxModel asr_model;
+  // KServe model streaming_acoustic: a sequence with nothing in flight this long is released.
+  std::chrono::microseconds kserve_sequence_idle{5'000'000};
   std::function<void(std::size_t segment)> tts_segment_hook;  // tests only: see EspeakEngine::SegmentHook
 };
 
@@ -57,6 +62,7 @@ class RefServer {
 
   AsrService& asr() { return *asr_; }
   TtsService& tts() { return *tts_; }
+  AcousticModel& acoustic_model() { return *acoustic_; }
 
  private:
   RefServerOptions options_;
@@ -66,6 +72,8 @@ class RefServer {
   std::unique_ptr<EspeakEngine> espeak_;
   std::unique_ptr<AsrService> asr_;
   std::unique_ptr<TtsService> tts_;
+  std::unique_ptr<AcousticModel> acoustic_;
+  std::unique_ptr<KServeService> kserve_;
   std::unique_ptr<TcpRelay> relay_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
