@@ -55,4 +55,13 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
   return m;
 }
 
+Window merged_window(std::span<const Window> windows) {
+  if (windows.empty()) return {};
+  Window out = windows.front();
+  Nanos total{0};
+  for (const auto& w : windows) total += w.end - w.start;
+  out.end = out.start + total;
+  return out;
+}
+
 }  // namespace voxperf

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,11 +46,21 @@ struct WindowMetrics {
   double sequences_per_second = 0.0;
   // The server's own account of the window (PipelineTarget::server_window), filled in by the runner.
   std::map<std::string, double> server;
+  // How the load level was measured (harness/stability.h), filled in by the runner: the windows it took, and
+  // whether the last 3 agreed (unset: no stability asked for) or the latency reached the threshold (unset: none).
+  std::size_t windows = 1;
+  std::optional<bool> stable;
+  std::optional<bool> over_latency_threshold;
 
   std::size_t errors() const { return failed + unsent; }
   double mean_real_time_factor() const;
 };
 
 WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window);
+
+// Several windows reported as one (perf_analyzer merges its last 3): from the first one's start, as long as
+// their durations together, so that throughput is their requests over their summed time and any gap between
+// windows does not count.
+Window merged_window(std::span<const Window> windows);
 
 }  // namespace voxperf

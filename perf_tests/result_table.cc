@@ -91,7 +91,12 @@ std::string ResultTable::markdown() const {
     for (std::size_t i = 0; i < columns.size() + 3; ++i) out << " ---: |";
     out << "\n";
     for (const auto& row : rows) {
-      out << "| " << row.name.load_cell() << " |";
+      // Every pipeline's table marks a level that is not a settled measurement.
+      const auto& m = row.metrics;
+      const char* mark = m.over_latency_threshold.value_or(false) ? " (over latency threshold)"
+                         : (m.stable && !*m.stable)              ? " (UNSTABLE)"
+                                                                 : "";
+      out << "| " << row.name.load_cell() << mark << " |";
       for (const auto& column : columns) out << " " << column.cell(row.metrics) << " |";
       out << " " << errors_cell(row.metrics) << " | " << row.metrics.requests << " |\n";
     }

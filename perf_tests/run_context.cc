@@ -36,6 +36,15 @@ std::string target_json(const Target& t) {
     out["request_rate"] = t.request_rate;
     out["distribution"] = t.poisson ? "poisson" : "constant";
   }
+  if (t.time_windows) {
+    out["measurement_mode"] = "time_windows";
+    out["window_ms"] = t.window.count();
+  }
+  if (t.stability.percent) {
+    out["stability_percent"] = *t.stability.percent;
+    out["max_windows"] = t.stability.max_windows;
+  }
+  if (t.stability.latency_threshold_ms) out["latency_threshold_ms"] = *t.stability.latency_threshold_ms;
   t.settings->describe(out);
   return out.dump();
 }

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "harness/load_driver.h"
+#include "harness/pipelines/common_counters.h"
+#include "harness/stability.h"
 #include "harness/telemetry/gpu_metrics.h"
 #include "harness/telemetry/gpu_sampler.h"
 #include "harness/telemetry/gpu_stats.h"
@@ -82,11 +84,33 @@ class WindowGpu {
   std::optional<telemetry::GpuSampler> sampler_;
 };
 
-// A case's window as every output shows it: manual time, the FAILED label when it had errors, a table row.
+// What a level's measurement says beyond its numbers: "UNSTABLE: ..." or "LATENCY THRESHOLD: ..."; "" if neither.
+std::string level_label(const WindowMetrics& m, const Target& target) {
+  std::string out;
+  if (m.stable && !*m.stable) {
+    out = "UNSTABLE: the last 3 of " + std::to_string(m.windows) + " windows did not agree within " +
+          number_cell(target.stability.percent.value_or(0), 0) + " %";
+  }
+  if (m.over_latency_threshold && *m.over_latency_threshold) {
+    out += (out.empty() ? "" : "; ") + std::string("LATENCY THRESHOLD: mean latency reached ") +
+           number_cell(*target.stability.latency_threshold_ms, 0) + " ms; the sweep stops here";
+  }
+  return out;
+}
+
+// The label of a case: its errors (FAILED), then its level's measurement.
+std::string case_label(const WindowMetrics& m, const Target& target) {
+  std::string label = m.errors() > 0 ? "FAILED: errors " + errors_cell(m) : "";
+  const std::string level = level_label(m, target);
+  if (!level.empty()) label += (label.empty() ? "" : "; ") + level;
+  return label;
+}
+
+// A case's window as every output shows it: manual time, its label (errors, stability), a table row.
 void report_window(benchmark::State& state, const CaseName& name, const WindowMetrics& metrics,
-                   const Pipeline& pipeline, ResultTable& table) {
+                   const Pipeline& pipeline, ResultTable& table, const Target& target) {
   state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
-  if (metrics.errors() > 0) state.SetLabel("FAILED: errors " + errors_cell(metrics));
+  if (auto label = case_label(metrics, target); !label.empty()) state.SetLabel(label);
   table.add(name, metrics, pipeline);
 }
 
@@ -101,6 +125,10 @@ LoadSpec window_spec(const Target& target, const CaseName& name) {
     spec.arrivals = target.poisson ? ArrivalProcess::kPoisson : ArrivalProcess::kConstant;
     spec.requests = target.requests_for_rate(name.rate);
   }
+  if (target.time_windows) {
+    spec.requests = 0;
+    spec.duration = target.window;
+  }
   return spec;
 }
 
@@ -108,35 +136,81 @@ LoadSpec window_spec(const Target& target, const CaseName& name) {
 LoadSpec warmup_spec(const Target& target, const CaseName& name) {
   LoadSpec spec = window_spec(target, name);
   spec.requests = target.warmup_requests;
+  spec.duration = Nanos{0};
   return spec;
+}
+
+// The server's figures of several windows as one: each a mean over its window's requests, so weighted by them.
+std::map<std::string, double> merge_server_figures(std::span<const std::map<std::string, double>> windows) {
+  std::map<std::string, double> sum, weight;
+  double requests = 0;
+  for (const auto& w : windows) {
+    auto n = w.find("server_requests");
+    if (n == w.end() || n->second <= 0) continue;
+    requests += n->second;
+    for (const auto& [key, value] : w) {
+      if (key == "server_requests") continue;
+      sum[key] += value * n->second;
+      weight[key] += n->second;
+    }
+  }
+  std::map<std::string, double> out;
+  if (requests > 0) out["server_requests"] = requests;
+  for (const auto& [key, total] : sum) out[key] = total / weight[key];
+  return out;
 }
 
 CaseLoad case_load(const CaseName& name) {
   return {name.open_loop() ? LoadModel::kOpenLoop : LoadModel::kClosedLoop, name.concurrency, name.rate};
 }
 
-// One measured window of one side of a case: warm-up (discarded), then the window; sets that side's
-// counters, prefixed with `prefix` ("" or "baseline.").
+// One load level of one side of a case, measured as its target says: warm-up (discarded), then windows until
+// the level is judged (harness/stability.h: one window, or perf_analyzer's rule); the reported figures merge
+// the last windows (up to 3), as perf_analyzer's do. Sets that side's counters, prefixed with `prefix` ("" or
+// "baseline.").
 WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& timers, const Clock& clock,
                              benchmark::State& state, const std::string& prefix, ResultTable& table,
                              SweepProgress* progress) {
+  const Target& target = run.target;
   auto client = run.opened->client(name.mode, case_load(name), timers, clock);
   LoadDriver driver(*client, timers, clock);
-  const LoadSpec warmup = warmup_spec(run.target, name);
-  const LoadSpec window = window_spec(run.target, name);
-  if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the window only
+  const LoadSpec warmup = warmup_spec(target, name);
+  const LoadSpec window = window_spec(target, name);
+  if (warmup.requests > 0) driver.run(warmup);  // kept apart so that CPU time counts the windows only
   const double client_cpu = process_cpu_seconds();
   const double server_cpu = run.server_cpu_seconds ? run.server_cpu_seconds() : 0.0;
   WindowGpu gpu(run);
-  auto server = run.opened->server_window(name.mode);
-  std::optional<SweepProgress::Watch> live;  // the live progress line, while the window runs
-  if (progress) live.emplace(*progress, driver);
-  const auto result = driver.run(window);
-  live.reset();
+  std::vector<LoadResult> results;
+  std::vector<std::map<std::string, double>> server_figures;
+  std::vector<WindowSummary> summaries;
+  LevelState level = LevelState::kMeasuring;
+  while (level == LevelState::kMeasuring) {
+    auto server = run.opened->server_window(name.mode);
+    {
+      std::optional<SweepProgress::Watch> live;  // the live progress line, while the window runs
+      if (progress) live.emplace(*progress, driver);
+      results.push_back(driver.run(window));
+    }
+    server_figures.push_back(server ? server->end() : std::map<std::string, double>{});
+    const auto one = summarize_window(results.back().records, results.back().window);
+    summaries.push_back({one.throughput_rps, one.latency.mean_ms()});
+    level = judge_level(summaries, target.stability);
+    if (results.back().cancelled) break;
+  }
   gpu.finish(state, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
-  auto metrics = summarize_window(result.records, result.window);
-  if (server) metrics.server = server->end();
-  set_counters(state, metrics, case_counters(*run.target.pipeline, name.mode), prefix);
+  const std::size_t merged = std::min(results.size(), target.stability.percent ? StabilityRule::kStabilityWindows : 1);
+  std::vector<RequestRecord> records;
+  std::vector<Window> windows;
+  for (std::size_t i = results.size() - merged; i < results.size(); ++i) {
+    records.insert(records.end(), results[i].records.begin(), results[i].records.end());
+    windows.push_back(results[i].window);
+  }
+  auto metrics = summarize_window(records, merged_window(windows));
+  metrics.server = merge_server_figures(std::span(server_figures).last(merged));
+  metrics.windows = results.size();
+  if (target.stability.percent) metrics.stable = level == LevelState::kStable;
+  if (target.stability.latency_threshold_ms) metrics.over_latency_threshold = level == LevelState::kOverThreshold;
+  set_counters(state, metrics, case_counters(*target.pipeline, name.mode), prefix);
   state.counters[prefix + "client_cpu_s"] = process_cpu_seconds() - client_cpu;
   if (run.server_cpu_seconds) state.counters[prefix + "server_cpu_s"] = run.server_cpu_seconds() - server_cpu;
   return metrics;
@@ -182,7 +256,7 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   const auto aggregate = summarize_window(all, union_window);
   set_counters(state, aggregate, counters);
   gpu.finish(state, "", table, name.target());
-  report_window(state, name, aggregate, *group.target.pipeline, table);
+  report_window(state, name, aggregate, *group.target.pipeline, table, group.target);
   table.add_instances(name, per_instance);
 }
 
@@ -207,7 +281,11 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
     for (double rate : target.request_rate) {
       loads.push_back({pipeline.family(), target.model, target.profile, mode, 1, "", rate});
     }
+    // latency_threshold_ms ends a sweep (the closed-loop one or the open-loop one of this mode) at the first
+    // level that reaches it: that level is reported, later ones are skipped, saying why.
+    auto closed_stop = std::make_shared<std::string>(), open_stop = std::make_shared<std::string>();
     for (const CaseName& name : loads) {
+      auto stopped_at = name.open_loop() ? open_stop : closed_stop;
       if (!run.instances.empty()) {
         for (std::size_t i = 0; i < run.instances.size(); ++i) {
           CaseName alone = name;
@@ -219,7 +297,7 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
             for (auto _ : state) {
               if (progress) progress->start(alone.str());
               report_window(state, alone, measure_window(*instance, alone, timers, clock, state, "", table, progress),
-                            *instance->target.pipeline, table);
+                            *instance->target.pipeline, table, instance->target);
             }
           })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
         }
@@ -238,7 +316,11 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
       if (!selected(name)) continue;
       auto repetition = std::make_shared<std::size_t>(0);
       benchmark::RegisterBenchmark(name.str().c_str(), [&run, &timers, &table, &clock, name, repetition,
-                                                         progress](benchmark::State& state) {
+                                                         progress, stopped_at](benchmark::State& state) {
+        if (!stopped_at->empty() && *stopped_at != name.str()) {
+          state.SkipWithError(("not measured: the sweep stopped at " + *stopped_at + ", whose latency reached " +
+                               "latency_threshold_ms").c_str());
+        }
         for (auto _ : state) {
           if (progress) progress->start(name.str());
           std::optional<WindowMetrics> baseline;
@@ -250,12 +332,14 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
           if (run.ab_baseline && !baseline_first) baseline = measure_window(*run.ab_baseline, name, timers, clock, state, kAbBaselinePrefix, table, progress);
           ++*repetition;
           state.SetIterationTime(std::max(metrics.window_seconds, 1e-9));
-          // A case with errors still reports what it measured; the label marks it failed in every output.
-          std::size_t errors = metrics.errors() + (baseline ? baseline->errors() : 0);
-          if (errors > 0) {
-            state.SetLabel("FAILED: errors " + errors_cell(metrics) +
-                           (baseline && baseline->errors() > 0 ? ", baseline " + errors_cell(*baseline) : ""));
+          // A case with errors still reports what it measured; the label marks it failed in every output, and
+          // an unstable or threshold-stopped level says so.
+          std::string label = case_label(metrics, run.target);
+          if (baseline && baseline->errors() > 0) {
+            label += (label.empty() ? "FAILED: baseline errors " : ", baseline errors ") + errors_cell(*baseline);
           }
+          if (!label.empty()) state.SetLabel(label);
+          if (metrics.over_latency_threshold.value_or(false)) *stopped_at = name.str();
           table.add(name, metrics, *run.target.pipeline);
           if (baseline) table.add(name.ab_baseline(), *baseline, *run.target.pipeline);
         }

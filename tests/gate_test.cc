@@ -269,6 +269,18 @@ TEST(StoredCompare, InvalidRunsAreNeverPassed) {
   c = compare_with_baseline(stored_baseline(), lagging, test_policy());
   EXPECT_EQ(row_for(c, "(unsent)").verdict, Verdict::kInvalid);
   EXPECT_EQ(row_for(c, "(schedule_lag)").verdict, Verdict::kInvalid);
+  // A level that did not settle, or that stopped the sweep at its latency threshold.
+  Results unsettled = run_with({10.1, 10.2, 10.3});
+  unsettled.cases[kCase].counters["stable"] = {1, 0, 1};
+  unsettled.cases[kCase].counters["over_latency_threshold"] = {0, 0, 1};
+  c = compare_with_baseline(stored_baseline(), unsettled, test_policy());
+  EXPECT_EQ(row_for(c, "(unstable)").verdict, Verdict::kInvalid);
+  EXPECT_EQ(row_for(c, "(latency threshold)").verdict, Verdict::kInvalid);
+  EXPECT_TRUE(c.failed());
+  Results settled = run_with({10.1, 10.2, 10.3});
+  settled.cases[kCase].counters["stable"] = {1, 1, 1};
+  settled.cases[kCase].counters["over_latency_threshold"] = {0, 0, 0};
+  EXPECT_FALSE(compare_with_baseline(stored_baseline(), settled, test_policy()).failed());
   // A case of the baseline missing from the results.
   Results other = run_with({10.1});
   other.cases.clear();
@@ -329,6 +341,9 @@ TEST(InterleavedCompare, ErrorsOnEitherSideAreInvalid) {
   EXPECT_EQ(row_for(c, "(errors)").verdict, Verdict::kInvalid);
   EXPECT_NE(row_for(c, "(errors)").note.find("baseline"), std::string::npos);
   EXPECT_THROW(compare_interleaved(run_with({10.0}), test_policy()), InputError);  // not an A/B run
+  Results unstable = ab_run({10, 10, 10}, {10, 10, 10});
+  unstable.cases[kCase].counters["stable"] = {1, 0, 1};
+  EXPECT_EQ(row_for(compare_interleaved(unstable, test_policy()), "(unstable)").verdict, Verdict::kInvalid);
 }
 
 // --- Accepting runs into a baseline -------------------------------------------------------------------------

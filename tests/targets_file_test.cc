@@ -272,6 +272,32 @@ TEST_F(TargetsFile, KServeStreamTargetWithRequestRates) {
   EXPECT_EQ(s.num_sequences, 64u);
 }
 
+TEST_F(TargetsFile, PerfAnalyzerMeasurementFields) {
+  std::string json = kTriton;
+  json.replace(json.find("\"chunk_ms\": 300"), 15,
+               "\"chunk_ms\": 300, \"measurement_mode\": \"time_windows\", \"window_ms\": 2000, "
+               "\"stability_percent\": 100, \"max_windows\": 6, \"latency_threshold_ms\": 100");
+  const auto t = load(json).front();
+  EXPECT_TRUE(t.time_windows);
+  EXPECT_EQ(t.window, std::chrono::milliseconds(2000));
+  EXPECT_EQ(t.stability.percent, 100.0);
+  EXPECT_EQ(t.stability.max_windows, 6u);
+  EXPECT_EQ(t.stability.latency_threshold_ms, 100.0);
+  EXPECT_FALSE(load(kMinimalAsr).front().stability.percent.has_value());  // one window unless asked
+
+  auto with = [](const std::string& extra) {
+    std::string text = kTriton;
+    text.replace(text.find("\"chunk_ms\": 300"), 15, "\"chunk_ms\": 300, " + extra);
+    return text;
+  };
+  EXPECT_NE(error_of(with("\"max_windows\": 5")).find("targets[0].max_windows: applies with stability_percent only"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("\"window_ms\": 500")).find("targets[0].window_ms: applies to"), std::string::npos);
+  EXPECT_NE(error_of(with("\"measurement_mode\": \"windows\"")).find(
+                "targets[0].measurement_mode: 'windows' is neither count_windows nor time_windows"),
+            std::string::npos);
+}
+
 TEST_F(TargetsFile, KServeStreamErrorsNameTheField) {
   auto with = [](const std::string& from, const std::string& to) {
     std::string json = kTriton;

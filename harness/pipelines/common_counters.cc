@@ -18,6 +18,11 @@ std::vector<CounterSpec> common_counters() {
       {"latency_p99_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(99); }},
       {"throughput_rps", [](const WindowMetrics& m) { return m.throughput_rps; }},
       {"schedule_lag_p99_ms", [](const WindowMetrics& m) { return m.schedule_lag.percentile_ms(99); }},
+      // How the level was measured (harness/stability.h); stable and over_latency_threshold only when asked for.
+      {"windows", [=](const WindowMetrics& m) { return count(m.windows); }},
+      {"stable", [](const WindowMetrics& m) { return m.stable ? (*m.stable ? 1.0 : 0.0) : NAN; }},
+      {"over_latency_threshold",
+       [](const WindowMetrics& m) { return m.over_latency_threshold ? (*m.over_latency_threshold ? 1.0 : 0.0) : NAN; }},
   };
 }
 
@@ -39,6 +44,14 @@ ColumnSpec latency_percentile_column(int percentile) {
 
 ColumnSpec throughput_column() {
   return {"Throughput (r/s)", [](const WindowMetrics& m) { return number_cell(m.throughput_rps, 2); }};
+}
+
+ColumnSpec stable_column() {
+  return {"Stable", [](const WindowMetrics& m) {
+            if (m.over_latency_threshold.value_or(false)) return std::string("over threshold");
+            if (!m.stable) return std::string("n/a");
+            return std::string(*m.stable ? "yes" : "NO") + " (" + std::to_string(m.windows) + " windows)";
+          }};
 }
 
 ColumnSpec rtfx_column() {

@@ -19,5 +19,6 @@ ColumnSpec latency_mean_column();
 ColumnSpec latency_percentile_column(int percentile);  // "P90 (ms)"
 ColumnSpec throughput_column();
 ColumnSpec rtfx_column();
+ColumnSpec stable_column();  // "yes (3 windows)", "NO (10 windows)", "over threshold", or "n/a" (not asked for)
 
 }  // namespace voxperf

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/stability.h"
+
 namespace voxperf {
 
 class Pipeline;
@@ -52,6 +54,11 @@ struct Target {
   bool poisson = false;                    // open-loop arrivals: Poisson, or constant (perf_analyzer's default)
   std::size_t requests_per_window = 0;     // 0: max(5, 2 x concurrency), or two seconds of arrivals
   std::size_t warmup_requests = 2;
+  // perf_analyzer's measurement: count windows (requests_per_window) or time windows (window_ms); with
+  // stability_percent, windows repeat until the last 3 agree (harness/stability.h).
+  bool time_windows = false;
+  std::chrono::milliseconds window{5000};
+  StabilityRule stability;
   TlsSettings tls;
   // Headers sent with every call. `metadata` holds the values with ${VARS} expanded: secrets, never printed or
   // written anywhere. `metadata_as_written` keeps the file's text ("Bearer ${NGC_API_KEY}") for reports.

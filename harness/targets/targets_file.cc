@@ -172,6 +172,25 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   }
   if (auto n = fields.integer("requests_per_window", 1, 10'000'000)) target.requests_per_window = static_cast<std::size_t>(*n);
   if (auto n = fields.integer("warmup_requests", 0, 1'000'000)) target.warmup_requests = static_cast<std::size_t>(*n);
+  if (auto mode = fields.string("measurement_mode")) {
+    if (*mode != "count_windows" && *mode != "time_windows") {
+      fields.fail("measurement_mode", "'" + *mode + "' is neither count_windows nor time_windows");
+    }
+    target.time_windows = *mode == "time_windows";
+  }
+  if (auto ms = fields.integer("window_ms", 100, 3'600'000)) {
+    if (!target.time_windows) fields.fail("window_ms", "applies to \"measurement_mode\": \"time_windows\" only");
+    target.window = std::chrono::milliseconds(*ms);
+  }
+  if (target.time_windows && fields.has("requests_per_window")) {
+    fields.fail("requests_per_window", "time windows are bounded by window_ms, not by a request count");
+  }
+  target.stability.percent = fields.number("stability_percent", 0.0, 10'000.0);
+  if (auto n = fields.integer("max_windows", 3, 1000)) {
+    if (!target.stability.percent) fields.fail("max_windows", "applies with stability_percent only");
+    target.stability.max_windows = static_cast<std::size_t>(*n);
+  }
+  target.stability.latency_threshold_ms = fields.number("latency_threshold_ms", 0.001, 86'400'000.0);
   target.settings = pipeline.parse(fields, base);
 
   if (const json* tls = fields.find("tls")) {

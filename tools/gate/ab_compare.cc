@@ -1,5 +1,6 @@
 #include "tools/gate/ab_compare.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "harness/input_error.h"
@@ -57,6 +58,15 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
       }
       if (largest_of(result, std::string(side) + "unsent") > 0) {
         add_invalid(comparison, name, "(unsent)", "requests were never sent on the " + who);
+        invalid = true;
+      }
+      const auto stable = finite_values(result, std::string(side) + "stable");
+      if (std::any_of(stable.begin(), stable.end(), [](double v) { return v == 0.0; })) {
+        add_invalid(comparison, name, "(unstable)", "the last 3 windows did not agree on the " + who);
+        invalid = true;
+      }
+      if (largest_of(result, std::string(side) + "over_latency_threshold") > 0) {
+        add_invalid(comparison, name, "(latency threshold)", "latency reached latency_threshold_ms on the " + who);
         invalid = true;
       }
       if (largest_of(result, std::string(side) + "schedule_lag_p99_ms") > policy.schedule_lag_budget_ms) {

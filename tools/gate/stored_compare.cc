@@ -1,5 +1,6 @@
 #include "tools/gate/stored_compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 
@@ -56,6 +57,18 @@ std::vector<Row> validity(const std::string& name, const std::map<std::string, R
   }
   if (largest(counter_values(now, "unsent")) > 0) {
     rows.push_back(validity_row(name, "(unsent)", Verdict::kInvalid, "requests were never sent"));
+  }
+  // A load level that did not settle (perf_analyzer's stability rule) or stopped the sweep at its latency
+  // threshold is not a measurement to compare.
+  if (const auto* stable = counter_values(now, "stable")) {
+    if (std::any_of(stable->begin(), stable->end(), [](double v) { return v == 0.0; })) {
+      rows.push_back(validity_row(name, "(unstable)", Verdict::kInvalid,
+                                  "the last 3 windows did not agree within stability_percent"));
+    }
+  }
+  if (largest(counter_values(now, "over_latency_threshold")) > 0) {
+    rows.push_back(validity_row(name, "(latency threshold)", Verdict::kInvalid,
+                                "latency reached latency_threshold_ms: the sweep stopped here"));
   }
   const double lag = largest(counter_values(now, "schedule_lag_p99_ms"));
   if (lag > policy.schedule_lag_budget_ms) {

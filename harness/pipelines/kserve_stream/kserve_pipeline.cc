@@ -189,6 +189,7 @@ std::vector<ColumnSpec> KServeStreamPipeline::columns(const std::string& mode) c
       latency_percentile_column(99),
       {"Server Queue (ms)", server_ms("server_queue_ms")},
       {"Server Compute (ms)", server_ms("server_compute_ms")},
+      stable_column(),
   };
 }
 
