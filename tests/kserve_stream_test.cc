@@ -21,6 +21,7 @@
 #include "harness/window_metrics.h"
 #include "mocks/fake_kserve_server.h"
 #include "mocks/fake_riva_server.h"
+#include "mocks/scripted_clock.h"
 #include "record_builder.h"
 
 namespace voxperf {
@@ -276,6 +277,48 @@ TEST_F(KServeClients, ClosedLoopOneSequencePerSlotAndNoneLeftLive) {
     auto [it, first] = stream_of.emplace(r.sequence_id, r.stream);
     EXPECT_EQ(it->second, r.stream) << "sequence " << r.sequence_id;
   }
+}
+
+TEST_F(KServeClients, CountersEqualWhatTheServerScripted) {
+  // The fake answers request i after 10, 20, 30, 40 ms (repeating), moving the client's clock itself, in
+  // lockstep with the client (concurrency 1), so every figure is exact however busy the machine is.
+  mocks::ScriptedClock clock;
+  mocks::MockKServe triton;
+  const std::vector<int> delays_ms = {10, 20, 30, 40};
+  EXPECT_CALL(triton, ModelStreamInfer).WillOnce([&](grpc::ServerContext*, mocks::KServeStream* stream) {
+    inference::ModelInferRequest request;
+    for (std::size_t i = 0; stream->Read(&request); ++i) {
+      inference::ModelStreamInferResponse response;
+      response.mutable_infer_response()->set_id(request.id());
+      const auto mark = clock.advance(std::chrono::milliseconds(delays_ms[i % delays_ms.size()]));
+      if (!stream->Write(response)) break;
+      clock.wait_for_read(mark);
+    }
+    return grpc::Status::OK;
+  });
+  mocks::FakeServer server({&triton});
+  ChannelPool channels(server.endpoint());
+  settings_.sequence_length = 4;
+  settings_.sequence_length_variation = 0;
+  LoadResult result;
+  {
+    KServeStreamClient client(channels, settings_, utterances_, {LoadModel::kClosedLoop, 1, 0.0}, next_id_, {}, clock);
+    LoadDriver driver(client, timers_, clock);
+    LoadSpec spec;
+    spec.requests = 8;
+    result = driver.run(spec);
+  }
+  const auto m = summarize_window(result.records, result.window);
+  KServeStreamPipeline pipeline;
+  std::map<std::string, double> counters;
+  for (const auto& spec : pipeline.counters("stream")) counters[spec.name] = spec.value(m);
+  EXPECT_DOUBLE_EQ(m.window_seconds, 0.2);            // 2 x (10 + 20 + 30 + 40) ms
+  EXPECT_DOUBLE_EQ(m.latency.mean_ms(), 25.0);
+  EXPECT_DOUBLE_EQ(m.latency.percentile_ms(50), 25.0);  // between 20 and 30
+  EXPECT_DOUBLE_EQ(counters.at("inferences_per_s"), 40.0);
+  EXPECT_NEAR(counters.at("sps"), 40.0 * 0.3, 1e-9);  // 300 ms chunks
+  EXPECT_DOUBLE_EQ(counters.at("sequences_per_s"), 10.0);  // two sequences of 4 ended
+  EXPECT_DOUBLE_EQ(counters.at("errors_other"), 0.0);
 }
 
 TEST_F(KServeClients, PerRequestErrorFailsThatRequestAndTheStreamGoesOn) {

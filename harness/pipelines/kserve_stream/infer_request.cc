@@ -20,6 +20,18 @@ std::vector<std::int16_t> sequence_chunk(std::span<const Utterance> utterances, 
   return chunk;
 }
 
+void describe_request(RequestRecord& record, std::span<const Utterance> utterances, std::size_t ordinal,
+                      const SequenceStep& step, std::size_t chunk_samples, int sample_rate_hz) {
+  record.item = utterances[ordinal % utterances.size()].id + "#" + std::to_string(step.position);
+  record.audio_seconds_in = static_cast<double>(chunk_samples) / sample_rate_hz;
+  record.chunks_sent = 1;
+  record.ends_sequence = step.end;
+}
+
+std::string request_id(std::size_t slot, std::uint64_t counter) {
+  return std::to_string((static_cast<std::uint64_t>(slot) << 48) | (counter & 0xFFFFFFFFFFFFull));
+}
+
 std::vector<std::int64_t> request_shape(const TensorSpec& input, std::size_t samples) {
   std::vector<std::int64_t> shape = input.shape;
   for (auto& d : shape) {

@@ -22,6 +22,14 @@ namespace voxperf {
 std::vector<std::int16_t> sequence_chunk(std::span<const Utterance> utterances, std::size_t ordinal,
                                          std::size_t position, std::size_t chunk_samples);
 
+// What a record says about the request that carries `chunk` at `step` of sequence `ordinal`: its item
+// ("<utterance>#<position>"), audio seconds in, one chunk sent, and whether it ends its sequence.
+void describe_request(RequestRecord& record, std::span<const Utterance> utterances, std::size_t ordinal,
+                      const SequenceStep& step, std::size_t chunk_samples, int sample_rate_hz);
+
+// perf_analyzer's request id: the slot (its InferContext) in the high 16 bits, a counter in the low 48.
+std::string request_id(std::size_t slot, std::uint64_t counter);
+
 // The input's shape with -1 (the samples dimension) replaced by `samples`.
 std::vector<std::int64_t> request_shape(const TensorSpec& input, std::size_t samples);
 

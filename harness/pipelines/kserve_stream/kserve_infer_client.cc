@@ -84,15 +84,11 @@ std::shared_ptr<Call> KServeInferClient::prepare(RequestRecord& record, std::fun
   }
   const SequenceStep step = slot.sequence.next();
   const auto chunk = sequence_chunk(utterances_, slot.sequence.ordinal, step.position, settings_.chunk_samples());
-  record.item = utterances_[slot.sequence.ordinal % utterances_.size()].id + "#" + std::to_string(step.position);
-  record.audio_seconds_in = static_cast<double>(chunk.size()) / settings_.sample_rate_hz;
-  record.chunks_sent = 1;
-  record.ends_sequence = step.end;
+  describe_request(record, utterances_, slot.sequence.ordinal, step, chunk.size(), settings_.sample_rate_hz);
   ++slot.in_flight;
   ++in_flight_;
-  const std::uint64_t id = (static_cast<std::uint64_t>(index) << 48) | (record.index & 0xFFFFFFFFFFFFull);
-  return std::make_shared<Unary>(*this, index, infer_request(settings_, std::to_string(id), step, chunk), &record,
-                                 std::move(done));
+  return std::make_shared<Unary>(*this, index, infer_request(settings_, request_id(index, record.index), step, chunk),
+                                 &record, std::move(done));
 }
 
 KServeInferClient::~KServeInferClient() {

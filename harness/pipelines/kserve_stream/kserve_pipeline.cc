@@ -31,15 +31,26 @@ std::string json_text(const google::protobuf::Message& message) {
   return text;
 }
 
+// Asks one of the unary questions about the target's model (ModelMetadata, ModelConfig, ModelStatistics).
+template <class Request, class Response>
+grpc::Status ask_about_model(GRPCInferenceService::Stub& stub,
+                             grpc::Status (GRPCInferenceService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                                Response*),
+                             const Target& target, const KServeStreamSettings& settings, Response& response) {
+  grpc::ClientContext context;
+  Request request;
+  request.set_name(settings.model_name);
+  request.set_version(settings.model_version);
+  return (stub.*method)(prepare_context(context, target), request, &response);
+}
+
 // The model's statistics now, or nothing when the server does not keep them (or did not answer).
 std::optional<inference::ModelStatistics> model_statistics(GRPCInferenceService::Stub& stub, const Target& target,
                                                            const KServeStreamSettings& settings) {
-  grpc::ClientContext context;
-  inference::ModelStatisticsRequest request;
-  request.set_name(settings.model_name);
-  request.set_version(settings.model_version);
   inference::ModelStatisticsResponse response;
-  if (!stub.ModelStatistics(prepare_context(context, target), request, &response).ok()) return std::nullopt;
+  if (!ask_about_model(stub, &GRPCInferenceService::Stub::ModelStatistics, target, settings, response).ok()) {
+    return std::nullopt;
+  }
   for (const auto& stats : response.model_stats()) {
     if (stats.name() == settings.model_name) return stats;
   }
@@ -101,12 +112,9 @@ std::unique_ptr<ServerWindow> KServeStreamTarget::server_window(const std::strin
 
 std::string KServeStreamTarget::server_config() {
   auto stub = GRPCInferenceService::NewStub(channels_->channel(0));
-  grpc::ClientContext context;
-  inference::ModelConfigRequest request;
-  request.set_name(settings_.model_name);
-  request.set_version(settings_.model_version);
   inference::ModelConfigResponse response;
-  const grpc::Status status = stub->ModelConfig(prepare_context(context, target_), request, &response);
+  const grpc::Status status =
+      ask_about_model(*stub, &GRPCInferenceService::Stub::ModelConfig, target_, settings_, response);
   if (!status.ok()) {
     return nlohmann::json{{"error", std::string(status_code_name(status.error_code())) + ": " +
                                         status.error_message()}}.dump();
@@ -116,12 +124,9 @@ std::string KServeStreamTarget::server_config() {
 
 std::string KServeStreamTarget::check_model() {
   auto stub = GRPCInferenceService::NewStub(channels_->channel(0));
-  grpc::ClientContext context;
-  inference::ModelMetadataRequest request;
-  request.set_name(settings_.model_name);
-  request.set_version(settings_.model_version);
   inference::ModelMetadataResponse metadata;
-  const grpc::Status status = stub->ModelMetadata(prepare_context(context, target_), request, &metadata);
+  const grpc::Status status =
+      ask_about_model(*stub, &GRPCInferenceService::Stub::ModelMetadata, target_, settings_, metadata);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND || status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
     return "model_name: the server at " + target_.endpoint + " does not serve model '" + settings_.model_name +
            "' (ModelMetadata: " + status.error_message() + ")";

@@ -266,15 +266,9 @@ std::shared_ptr<Call> KServeStreamClient::prepare(RequestRecord& record, std::fu
   slot->reserve();
   const SequenceStep step = slot->sequence.next();
   const auto chunk = sequence_chunk(utterances_, slot->sequence.ordinal, step.position, settings_.chunk_samples());
-  // perf_analyzer's request id: the context in the high 16 bits, a counter in the low 48.
-  const std::uint64_t id = (static_cast<std::uint64_t>(slot->index()) << 48) | (record.index & 0xFFFFFFFFFFFFull);
-  const auto& utterance = utterances_[slot->sequence.ordinal % utterances_.size()];
-  record.item = utterance.id + "#" + std::to_string(step.position);
-  record.audio_seconds_in = static_cast<double>(chunk.size()) / settings_.sample_rate_hz;
-  record.chunks_sent = 1;
-  record.ends_sequence = step.end;
-  return std::make_shared<Request>(slot, infer_request(settings_, std::to_string(id), step, chunk), record,
-                                   std::move(done));
+  describe_request(record, utterances_, slot->sequence.ordinal, step, chunk.size(), settings_.sample_rate_hz);
+  return std::make_shared<Request>(slot, infer_request(settings_, request_id(slot->index(), record.index), step, chunk),
+                                   record, std::move(done));
 }
 
 std::size_t KServeStreamClient::streams_opened() const {
