@@ -218,18 +218,17 @@ void AcousticModel::infer(const ModelInferRequest& request, std::function<void(I
     return refuse("inference request for sequence " + std::to_string(id) + " to model '" + model +
                   "' must specify the START flag on the first request of the sequence");
   }
-  admission_.enter([this, request, sequence, start, end, arrived, answer = std::move(answer)]() mutable {
-    sequence->strand->post([this, request = std::move(request), sequence, start, end, arrived,
+  admission_.enter([this, request, sequence, end, arrived, answer = std::move(answer)]() mutable {
+    sequence->strand->post([this, request = std::move(request), sequence, end, arrived,
                             answer = std::move(answer)]() mutable {
-      run(request, std::move(sequence), start, end, arrived, std::move(answer));
+      run(request, std::move(sequence), end, arrived, std::move(answer));
     });
   });
 }
 
 // On a worker, on the sequence's strand, holding an admission slot.
-void AcousticModel::run(const ModelInferRequest& request, std::shared_ptr<Sequence> sequence, bool start, bool end,
+void AcousticModel::run(const ModelInferRequest& request, std::shared_ptr<Sequence> sequence, bool end,
                         TimePoint arrived, std::function<void(InferOutcome)> answer) {
-  (void)start;
   const auto& clock = *context_.clock;
   const TimePoint began = clock.now();
   const auto samples = decode_audio(request.raw_input_contents(0), "FP32");

@@ -62,7 +62,7 @@ class AcousticModel {
   struct Stats;
   std::string check_input(const inference::ModelInferRequest& request) const;
   void reap_idle(TimePoint now);  // with mutex_ held
-  void run(const inference::ModelInferRequest& request, std::shared_ptr<Sequence> sequence, bool start, bool end,
+  void run(const inference::ModelInferRequest& request, std::shared_ptr<Sequence> sequence, bool end,
            TimePoint arrived, std::function<void(InferOutcome)> answer);
 
   const ServiceContext& context_;

@@ -12,7 +12,6 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::vector<SseEvent> SseParser::feed(std::string_view bytes, TimePoint at) {
   std::vector<SseEvent> out;
-  bytes_ += bytes.size();
   if (!started_) {
     // The stream may begin with a UTF-8 BOM, possibly split over reads.
     while (!bytes.empty() && bom_.size() < kBom.size() && bytes.front() == kBom[bom_.size()]) {

@@ -36,8 +36,6 @@ class SseParser {
   // The stream ended. Returns true when an event was left unterminated (and so discarded, per the standard).
   bool finish();
 
-  std::size_t bytes_seen() const { return bytes_; }
-
  private:
   void line(std::string_view text, TimePoint at, std::vector<SseEvent>& out);
 
@@ -49,7 +47,6 @@ class SseParser {
   bool has_data_ = false;    // pending_ has at least one data line
   bool has_fields_ = false;  // pending_ has any field or data line (for finish())
   std::string last_id_;
-  std::size_t bytes_ = 0;
 };
 
 }  // namespace voxperf

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace voxperf {
 
 // "kserve:sequence_not_started", "kserve:no_sequence_id", "kserve:shape", "kserve:datatype",
 // "kserve:byte_size", "kserve:unknown_model", "kserve:batch_size", or "kserve:other".
 std::string kserve_error_class(const std::string& message);
+
+// Every class it gives, without the "kserve:" prefix: each has a counter errors_<class>.
+const std::vector<std::string>& kserve_error_classes();
 
 }  // namespace voxperf

@@ -63,20 +63,9 @@ void KServeInferClient::released(std::size_t slot) {
 
 std::shared_ptr<Call> KServeInferClient::prepare(RequestRecord& record, std::function<void()> done) {
   std::lock_guard lock(mutex_);
-  std::size_t index = slots_.size();
-  if (load_.model == LoadModel::kOpenLoop) {
-    const std::size_t n = std::max<std::size_t>(1, settings_.num_sequences);
-    if (slots_.size() < n) slots_.resize(n);
-    index = round_robin_++ % n;
-  } else {
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      if (slots_[i].in_flight == 0) {
-        index = i;
-        break;
-      }
-    }
-    if (index == slots_.size()) slots_.emplace_back();
-  }
+  const std::size_t index = next_slot(load_.model, settings_.num_sequences, round_robin_, slots_.size(),
+                                      [&](std::size_t k) { return slots_[k].in_flight == 0; });
+  if (index >= slots_.size()) slots_.resize(index + 1);
   Slot& slot = slots_[index];
   if (!slot.sequence.live()) {
     slot.sequence = Sequence(next_sequence_id_++, plan_.next_length());

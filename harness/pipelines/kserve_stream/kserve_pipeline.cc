@@ -5,6 +5,7 @@
 #include "harness/grpc/target_channels.h"
 #include "harness/input_error.h"
 #include "harness/pipelines/common_counters.h"
+#include "harness/pipelines/kserve_stream/error_class.h"
 #include "harness/pipelines/kserve_stream/kserve_infer_client.h"
 #include "harness/pipelines/kserve_stream/kserve_stream_client.h"
 #include "harness/pipelines/kserve_stream/model_check.h"
@@ -82,10 +83,6 @@ double server_figure(const WindowMetrics& m, const char* name) {
   auto it = m.server.find(name);
   return it == m.server.end() ? NAN : it->second;
 }
-
-// The classes of per-request errors that get a counter of their own (error_class.h).
-const char* const kErrorClasses[] = {"sequence_not_started", "no_sequence_id", "shape", "datatype",
-                                     "byte_size", "unknown_model", "batch_size", "other"};
 
 }  // namespace
 
@@ -172,9 +169,9 @@ std::vector<CounterSpec> KServeStreamPipeline::counters(const std::string& mode)
                            "server_compute_output_ms", "server_compute_ms", "server_request_ms"}) {
     out.push_back({name, [name](const WindowMetrics& m) { return server_figure(m, name); }});
   }
-  for (const char* error_class : kErrorClasses) {
-    const std::string key = std::string("kserve:") + error_class;
-    out.push_back({std::string("errors_") + error_class, [key](const WindowMetrics& m) {
+  for (const std::string& error_class : kserve_error_classes()) {
+    const std::string key = "kserve:" + error_class;
+    out.push_back({"errors_" + error_class, [key](const WindowMetrics& m) {
                      auto it = m.errors_by_status.find(key);
                      return static_cast<double>(it == m.errors_by_status.end() ? 0 : it->second);
                    }});

@@ -241,19 +241,14 @@ std::shared_ptr<KServeStreamClient::Slot> KServeStreamClient::pick_slot() {
     ++streams_opened_;
     return std::make_shared<Slot>(*this, index);
   };
-  if (load_.model == LoadModel::kOpenLoop) {
-    const std::size_t n = std::max<std::size_t>(1, settings_.num_sequences);
-    if (slots_.size() < n) slots_.resize(n);
-    const std::size_t i = round_robin_++ % n;
-    if (!slots_[i] || slots_[i]->ended()) slots_[i] = open(i);
-    return slots_[i];
-  }
-  for (auto& slot : slots_) {
-    if (slot->ended()) slot = open(slot->index());
-    if (slot->in_flight() == 0) return slot;
-  }
-  slots_.push_back(open(slots_.size()));
-  return slots_.back();
+  // A stream that broke is replaced by a new one in its slot.
+  const std::size_t i = next_slot(load_.model, settings_.num_sequences, round_robin_, slots_.size(), [&](std::size_t k) {
+    if (slots_[k]->ended()) slots_[k] = open(k);
+    return slots_[k]->in_flight() == 0;
+  });
+  if (i >= slots_.size()) slots_.resize(i + 1);
+  if (!slots_[i] || slots_[i]->ended()) slots_[i] = open(i);
+  return slots_[i];
 }
 
 std::shared_ptr<Call> KServeStreamClient::prepare(RequestRecord& record, std::function<void()> done) {

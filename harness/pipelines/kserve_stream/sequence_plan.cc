@@ -15,6 +15,15 @@ std::size_t SequencePlan::next_length() {
   return static_cast<std::size_t>(std::max(1.0, length));
 }
 
+std::size_t next_slot(LoadModel model, std::size_t num_sequences, std::size_t& round_robin, std::size_t slots,
+                      const std::function<bool(std::size_t)>& idle) {
+  if (model == LoadModel::kOpenLoop) return round_robin++ % std::max<std::size_t>(1, num_sequences);
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (idle(i)) return i;
+  }
+  return slots;
+}
+
 SequenceStep Sequence::next() {
   SequenceStep step{id_, sent_ == 0, sent_ + 1 == length_, sent_};
   ++sent_;

@@ -5,7 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <random>
+
+#include "harness/request_metrics.h"
 
 namespace voxperf {
 
@@ -45,5 +48,11 @@ class Sequence {
   std::size_t length_ = 0;
   std::size_t sent_ = 0;
 };
+
+// Which sequence slot the next request goes to, of `slots` open so far. Open loop: round-robin over
+// `num_sequences` (the caller opens missing ones). Closed loop: the first slot with nothing in flight, or
+// `slots` itself, meaning a new slot: each closed-loop slot holds one sequence with one request in flight.
+std::size_t next_slot(LoadModel model, std::size_t num_sequences, std::size_t& round_robin, std::size_t slots,
+                      const std::function<bool(std::size_t)>& idle);
 
 }  // namespace voxperf
