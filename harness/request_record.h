@@ -16,7 +16,8 @@ enum class ResponseKind {
   kAudio,    // TTS: a response that carries audio samples
   kPartial,  // ASR: an interim transcript
   kFinal,    // ASR: a final transcript (or the whole answer of a unary call)
-  kEmpty,    // a response with nothing a user hears or reads (header chunk, VAD-only result)
+  kText,     // LLM: a chunk that carries generated text (a content delta, or a whole non-streamed answer)
+  kEmpty,    // a response with nothing a user hears or reads (header chunk, VAD-only result, role-only delta)
 };
 
 // One response message as the client received it.
@@ -25,7 +26,7 @@ struct ResponseEvent {
   ResponseKind kind = ResponseKind::kEmpty;
   std::size_t bytes = 0;       // payload bytes: audio for TTS, transcript for ASR
   double audio_seconds = 0.0;  // TTS: audio carried by this response; ASR: audio_processed reported
-  std::string text;            // ASR transcript carried by this response
+  std::string text;            // ASR transcript, or LLM text, carried by this response
 };
 
 struct RequestRecord {
@@ -41,6 +42,11 @@ struct RequestRecord {
   std::size_t text_chars = 0;     // TTS: characters of the prompt
   std::string reference;          // ASR: reference transcript, for WER
   bool ends_sequence = false;     // KServe: the request carried sequence_end (sequences/s counts these)
+  // LLM: the token counts the server reported in `usage` (unset when it did not), and the prompt's length in
+  // the client's own units (words), used for ISL when the server does not say.
+  std::optional<std::size_t> input_tokens;
+  std::optional<std::size_t> output_tokens;
+  std::size_t prompt_words = 0;
   std::vector<ResponseEvent> responses;
   std::optional<TimePoint> end;   // when the final status arrived
   Status status = Status::unsent();

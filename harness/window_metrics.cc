@@ -4,6 +4,8 @@
 #include <limits>
 #include <numeric>
 
+#include "harness/token_metrics.h"
+
 namespace voxperf {
 
 double WindowMetrics::mean_real_time_factor() const {
@@ -12,11 +14,12 @@ double WindowMetrics::mean_real_time_factor() const {
          static_cast<double>(real_time_factors.size());
 }
 
-WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window) {
+WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window, const Slo& slo) {
   WindowMetrics m;
   m.requests = records.size();
   double audio = 0.0;
   std::size_t chars = 0;
+  if (!slo.empty()) m.good_requests = 0;
 
   for (const auto& r : records) {
     if (!r.sent) {
@@ -42,8 +45,24 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     audio += audio_seconds(r);
     chars += r.text_chars;
     m.sequences_ended += r.ends_sequence;
+    if (m.good_requests && meets_slo(r, window.model, slo)) ++*m.good_requests;
+    if (const auto ttft = time_to_first_token(r, window.model)) {
+      m.ttft.record(*ttft);
+      if (const auto v = time_to_second_token(r)) m.ttst.record(*v);
+      if (const auto v = inter_token_latency(r)) m.itl.record(*v);
+      if (const auto v = time_per_output_token(r, window.model)) m.tpot.record(*v);
+      if (const auto v = tokens_per_second_per_user(r)) m.tokens_per_second_per_user.push_back(*v);
+      const std::size_t osl = output_sequence_length(r);
+      m.output_lengths.push_back(static_cast<double>(osl));
+      m.input_lengths.push_back(static_cast<double>(input_sequence_length(r)));
+      m.output_tokens += osl;
+      m.estimated_output_lengths += output_length_estimated(r);
+    }
   }
   std::sort(m.real_time_factors.begin(), m.real_time_factors.end());
+  std::sort(m.output_lengths.begin(), m.output_lengths.end());
+  std::sort(m.input_lengths.begin(), m.input_lengths.end());
+  std::sort(m.tokens_per_second_per_user.begin(), m.tokens_per_second_per_user.end());
 
   m.window_seconds = window.seconds();
   if (m.window_seconds > 0.0) {
@@ -51,6 +70,8 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     m.rtfx = audio / m.window_seconds;
     m.chars_per_second = static_cast<double>(chars) / m.window_seconds;
     m.sequences_per_second = static_cast<double>(m.sequences_ended) / m.window_seconds;
+    m.output_tokens_per_second = static_cast<double>(m.output_tokens) / m.window_seconds;
+    if (m.good_requests) m.goodput_rps = static_cast<double>(*m.good_requests) / m.window_seconds;
   }
   return m;
 }

@@ -10,6 +10,7 @@
 
 #include "harness/latency_histogram.h"
 #include "harness/request_metrics.h"
+#include "harness/slo.h"
 #include "harness/wer.h"
 
 namespace voxperf {
@@ -44,6 +45,20 @@ struct WindowMetrics {
   WordErrors word_errors;       // summed over completed requests that have a reference
   std::size_t sequences_ended = 0;  // completed requests that ended a sequence (KServe sequence_end)
   double sequences_per_second = 0.0;
+  // LLM (harness/token_metrics.h), over completed requests that returned text.
+  LatencyHistogram ttft;
+  LatencyHistogram ttst;
+  LatencyHistogram itl;   // genai-perf's, one value per request
+  LatencyHistogram tpot;  // vLLM's, one value per request
+  std::vector<double> output_lengths;               // sorted, tokens
+  std::vector<double> input_lengths;                // sorted, tokens
+  std::vector<double> tokens_per_second_per_user;   // sorted
+  std::size_t output_tokens = 0;                    // summed OSL
+  std::size_t estimated_output_lengths = 0;         // requests whose OSL was counted, not reported by the server
+  double output_tokens_per_second = 0.0;
+  // Goodput: completed requests that met every bound of the target's slo, per window second; unset without slo.
+  std::optional<std::size_t> good_requests;
+  double goodput_rps = 0.0;
   // The server's own account of the window (PipelineTarget::server_window), filled in by the runner.
   std::map<std::string, double> server;
   // How the load level was measured (harness/stability.h), filled in by the runner: the windows it took, and
@@ -56,7 +71,8 @@ struct WindowMetrics {
   double mean_real_time_factor() const;
 };
 
-WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window);
+// `slo`: the target's per-request objectives, for goodput (none: no goodput).
+WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window, const Slo& slo = {});
 
 // Several windows reported as one (perf_analyzer merges its last 3): from the first one's start, as long as
 // their durations together, so that throughput is their requests over their summed time and any gap between

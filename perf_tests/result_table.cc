@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -78,6 +79,28 @@ std::size_t ResultTable::cases_with_errors() const {
   return n;
 }
 
+namespace {
+
+// genai-perf's console table for one case: one row per statistic, avg min max p99 p90 p75 (N/A: not a
+// distribution, e.g. a throughput), under the case's name.
+std::string statistics_table(const ResultTable::Row& row) {
+  const auto statistics = row.pipeline->statistics(row.name.mode);
+  if (statistics.empty()) return "";
+  std::ostringstream out;
+  out << "#### " << row.name.str() << "\n\n| Statistic | avg | min | max | p99 | p90 | p75 |\n"
+      << "| :--- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+  auto cell = [](double v) { return std::isnan(v) ? std::string("N/A") : number_cell(v, 2); };
+  for (const auto& statistic : statistics) {
+    const StatisticValues v = statistic.values(row.metrics);
+    out << "| " << statistic.label << " | " << cell(v.avg) << " | " << cell(v.min) << " | " << cell(v.max) << " | "
+        << cell(v.p99) << " | " << cell(v.p90) << " | " << cell(v.p75) << " |\n";
+  }
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace
+
 std::string ResultTable::markdown() const {
   std::ostringstream out;
   for (const auto& [group, rows] : groups_) {
@@ -101,6 +124,7 @@ std::string ResultTable::markdown() const {
       out << " " << errors_cell(row.metrics) << " | " << row.metrics.requests << " |\n";
     }
     out << "\n";
+    for (const auto& row : rows) out << statistics_table(row);
   }
   // A group's instances at once, in the shape of the NIM report's MIG aggregate tables.
   for (const auto& [group, rows] : instances_) {
@@ -157,13 +181,16 @@ std::string ResultTable::csv() const {
   };
   add_columns(common_counters());
   for (const Pipeline* pipeline : pipelines()) {
-    for (const auto& mode : pipeline->modes()) {
-      bool used = false;
-      for (const auto& [group, rows] : groups_) {
-        for (const auto& row : rows) used = used || (row.pipeline == pipeline && row.name.mode == mode);
+    // The case modes its rows ran (a pipeline may multiply its modes: Pipeline::case_modes), in order run.
+    std::vector<std::string> used;
+    for (const auto& [group, rows] : groups_) {
+      for (const auto& row : rows) {
+        if (row.pipeline == pipeline && std::find(used.begin(), used.end(), row.name.mode) == used.end()) {
+          used.push_back(row.name.mode);
+        }
       }
-      if (used) add_columns(pipeline->counters(mode));
     }
+    for (const auto& mode : used) add_columns(pipeline->counters(mode));
   }
   std::ostringstream out;
   out << "case,pipeline,model,profile,mode,concurrency,requests,completed,errors,errors_by_status";

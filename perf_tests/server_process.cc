@@ -60,7 +60,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& binary, const std::vec
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  port_ = std::stoi(read_file(port_file));
+  std::istringstream ports(read_file(port_file));
+  ports >> port_ >> http_port_;
 }
 
 ServerProcess::~ServerProcess() {

@@ -205,7 +205,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
     records.insert(records.end(), results[i].records.begin(), results[i].records.end());
     windows.push_back(results[i].window);
   }
-  auto metrics = summarize_window(records, merged_window(windows));
+  auto metrics = summarize_window(records, merged_window(windows), target.slo);
   metrics.server = merge_server_figures(std::span(server_figures).last(merged));
   metrics.windows = results.size();
   if (target.stability.percent) metrics.stable = level == LevelState::kStable;
@@ -247,13 +247,13 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   Window union_window = results.front().window;
   std::vector<WindowMetrics> per_instance;
   for (std::size_t i = 0; i < n; ++i) {
-    per_instance.push_back(summarize_window(results[i].records, results[i].window));
+    per_instance.push_back(summarize_window(results[i].records, results[i].window, group.target.slo));
     set_counters(state, per_instance.back(), counters, "instance" + std::to_string(i) + ".");
     all.insert(all.end(), results[i].records.begin(), results[i].records.end());
     union_window.start = std::min(union_window.start, results[i].window.start);
     union_window.end = std::max(union_window.end, results[i].window.end);
   }
-  const auto aggregate = summarize_window(all, union_window);
+  const auto aggregate = summarize_window(all, union_window, group.target.slo);
   set_counters(state, aggregate, counters);
   gpu.finish(state, "", table, name.target());
   report_window(state, name, aggregate, *group.target.pipeline, table, group.target);

@@ -40,7 +40,8 @@ namespace {
 class EmbeddedServers {
  public:
   struct Server {
-    std::string address;
+    std::string address;       // gRPC
+    std::string http_address;  // the OpenAI HTTP API
     std::function<double()> cpu_seconds;
   };
 
@@ -60,20 +61,21 @@ class EmbeddedServers {
                 << profile << (instance > 0 ? ", instance " + std::to_string(instance) : std::string()) << ")\n";
     }
     ServerProcess* process = server.get();
-    return {process->address(), [process] { return process->cpu_seconds(); }};
+    return {process->address(), process->http_address(), [process] { return process->cpu_seconds(); }};
   }
 
  private:
   Server running(const std::string& profile) const {
     const auto port_file = running_dir_ / (profile + ".port"), pid_file = running_dir_ / (profile + ".pid");
     std::ifstream port_in(port_file), pid_in(pid_file);
-    int port = 0;
+    int port = 0, http_port = 0;
     pid_t pid = 0;
-    if (!(port_in >> port) || !(pid_in >> pid)) {
+    if (!(port_in >> port >> http_port) || !(pid_in >> pid)) {
       throw InputError("--embedded-servers " + running_dir_.string() + ": no running server for profile " + profile +
                        " (" + port_file.string() + "); start it with tools/refserver-fixture start");
     }
-    return {"127.0.0.1:" + std::to_string(port), [pid] { return process_cpu_seconds(pid); }};
+    return {"127.0.0.1:" + std::to_string(port), "127.0.0.1:" + std::to_string(http_port),
+            [pid] { return process_cpu_seconds(pid); }};
   }
 
   std::vector<std::string> fault_args_;
@@ -181,7 +183,7 @@ int run(int argc, char** argv) {
     const std::string& endpoint = target.endpoints.at(instance);
     if (endpoint != "embedded") return prepare_target(target, endpoint);
     const auto server = servers.server(target.profile, instance);
-    auto run = prepare_target(target, server.address);
+    auto run = prepare_target(target, target.pipeline->wire() == Wire::kHttp ? server.http_address : server.address);
     run->server_cpu_seconds = server.cpu_seconds;
     return run;
   };

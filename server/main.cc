@@ -22,11 +22,12 @@ using voxperf::InputError;
 namespace fs = std::filesystem;
 
 // Written to a temporary name and renamed, so a CTest fixture polling for the file never reads half of it.
-void write_port_file(const fs::path& path, int port) {
+// Line 1 the gRPC port, line 2 the OpenAI HTTP API's.
+void write_port_file(const fs::path& path, int port, int http_port) {
   const fs::path temporary = path.string() + ".tmp";
   {
     std::ofstream out(temporary);
-    out << port << '\n';
+    out << port << '\n' << http_port << '\n';
     if (!out) throw InputError("--port-file " + path.string() + ": can not write it");
   }
   std::error_code error;
@@ -51,7 +52,10 @@ int main(int argc, char** argv) {
   app.add_option("--host", options.host, "address to bind (a numeric IP)")->capture_default_str();
   app.add_option("--port", options.port, "port to bind; 0 picks a free one")->capture_default_str()->check(
       CLI::Range(0, 65535));
-  app.add_option("--port-file", port_file, "write the bound port to this file once listening");
+  app.add_option("--http-port", options.http_port, "port of the OpenAI HTTP API; 0 picks a free one")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--port-file", port_file, "write the bound ports (gRPC, then HTTP, one per line) to this file once listening");
   app.add_option("--profile", profile, "bs<N> (requests in each engine at once) or default (bs16)")
       ->capture_default_str();
   app.add_option("--workers", options.workers, "decoding threads; 0 means one per core")->capture_default_str();
@@ -102,7 +106,7 @@ int main(int argc, char** argv) {
     options.faults.error_code = parse_status_code(error_code, "--fault-error-code");
 
     RefServer server(options);
-    if (!port_file.empty()) write_port_file(port_file, server.port());
+    if (!port_file.empty()) write_port_file(port_file, server.port(), server.http_port());
     std::cout << "voxperf-refserver: " << server.describe() << std::endl;
 
     int signal = 0;

@@ -10,6 +10,9 @@
 #include "server/asr_service.h"
 #include "server/espeak_engine.h"
 #include "server/kserve_service.h"
+#include "server/llm_engine.h"
+#include "server/ngram_lm.h"
+#include "server/openai_service.h"
 #include "server/service_context.h"
 #include "server/tcp_relay.h"
 #include "server/tts_service.h"
@@ -75,11 +78,17 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
     port_ = bound;
   }
   address_ = host_port(options_.host, port_);
+  lm_ = std::make_unique<NgramLm>();
+  llm_ = std::make_unique<LlmEngine>(*lm_, static_cast<std::size_t>(options_.profile.max_batch));
+  openai_ = std::make_unique<OpenAiService>(*llm_, options_.host, options_.http_port);
   auto* health = server_->GetHealthCheckService();
   for (const char* service : kServices) health->SetServingStatus(service, true);
 }
 
 RefServer::~RefServer() { shutdown(std::chrono::seconds(1)); }
+
+int RefServer::http_port() const { return openai_->port(); }
+std::string RefServer::http_address() const { return host_port(options_.host, openai_->port()); }
 
 void RefServer::shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
@@ -101,6 +110,10 @@ void RefServer::shutdown(std::chrono::milliseconds grace) {
   }
   server_->Shutdown(std::chrono::system_clock::now());
   server_->Wait();
+  // The engine first: its streams end ("abort", cut), so the HTTP threads that stream them can finish.
+  llm_activity_ = llm_->activity();
+  llm_.reset();
+  openai_->stop();
   // Calls have ended; engine work still queued only drops its last references now.
   relay_.reset();
   espeak_.reset();
@@ -114,6 +127,7 @@ std::string RefServer::describe() const {
       << " max_batch=" << options_.profile.max_batch << " workers=" << options_.workers
       << " asr=pocketsphinx(en-US, 16000 Hz) tts=espeak-ng(en-US, " << espeak_->sample_rate() << " Hz)"
       << " kserve=streaming_acoustic(pocketsphinx, 16000 Hz)"
+      << " http=" << http_address() << " llm=" << OpenAiService::kModel << "(" << lm_->vocabulary() << " words)"
       << " max_message_bytes=" << options_.max_message_bytes << " faults=" << options_.faults.describe();
   return out.str();
 }
@@ -129,6 +143,11 @@ std::string RefServer::activity() const {
   out << "; kserve requests=" << kserve.admitted << " peak_in_engine=" << kserve.peak_active
       << " peak_queued=" << kserve.peak_queued << " decoders=" << acoustic_->decoders()
       << " live_sequences=" << acoustic_->live_sequences();
+  {
+    const auto llm = llm_ ? llm_->activity() : llm_activity_;
+    out << "; llm generations=" << llm.generations << " tokens=" << llm.tokens << " steps=" << llm.steps
+        << " peak_batch=" << llm.peak_batch;
+  }
   const auto faults = asr_->faults().failed + tts_->faults().failed + asr_->faults().stalled +
                       tts_->faults().stalled + asr_->faults().dropped + tts_->faults().dropped;
   if (faults > 0) out << "; injected faults=" << faults;

@@ -1,5 +1,6 @@
 // voxperf-refserver as a library: the Riva ASR and TTS services, KServe v2 (Triton) with its model
-// streaming_acoustic, the gRPC health service, the engines and the worker pool, listening on one port. The binary (main.cc) and the tests both start it this way.
+// streaming_acoustic, the gRPC health service, the engines and the worker pool, listening on one port; and the
+// OpenAI-compatible HTTP API (openai_service.h) over the n-gram LM, on a second port. The binary (main.cc) and the tests both start it this way.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -12,6 +13,7 @@
 
 #include "harness/timer_queue.h"
 #include "server/fault_plan.h"
+#include "server/llm_engine.h"
 #include "server/profile.h"
 #include "server/sphinx_decoder.h"
 
@@ -20,6 +22,9 @@ namespace voxperf::refserver {
 class AcousticModel;
 class AsrService;
 class KServeService;
+class LlmEngine;
+class NgramLm;
+class OpenAiService;
 class TtsService;
 class EspeakEngine;
 class WorkerPool;
@@ -29,6 +34,7 @@ struct ServiceContext;
 struct RefServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: the kernel picks a free one
+  int http_port = 0;  // the OpenAI HTTP API's; 0: the kernel picks a free one
   Profile profile = parse_profile("default");
   FaultPlan faults;
   std::size_t workers = 0;                     // 0: one per core
@@ -56,6 +62,8 @@ class RefServer {
 
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT", what clients dial
   int port() const { return port_; }
+  int http_port() const;                                      // the OpenAI HTTP API
+  std::string http_address() const;                           // "127.0.0.1:HTTP_PORT"
   const RefServerOptions& options() const { return options_; }
   std::string describe() const;  // the settings, for the start log line
   std::string activity() const;  // what was served, for the stop log line
@@ -74,6 +82,10 @@ class RefServer {
   std::unique_ptr<TtsService> tts_;
   std::unique_ptr<AcousticModel> acoustic_;
   std::unique_ptr<KServeService> kserve_;
+  std::unique_ptr<NgramLm> lm_;
+  std::unique_ptr<LlmEngine> llm_;
+  std::unique_ptr<OpenAiService> openai_;
+  LlmEngineActivity llm_activity_;  // kept when the engine stops, for activity()
   std::unique_ptr<TcpRelay> relay_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -17,6 +17,8 @@ std::vector<CounterSpec> common_counters() {
       {"latency_p95_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(95); }},
       {"latency_p99_ms", [](const WindowMetrics& m) { return m.latency.percentile_ms(99); }},
       {"throughput_rps", [](const WindowMetrics& m) { return m.throughput_rps; }},
+      // Requests per second that met every bound of the target's slo (none set: left out).
+      {"goodput_rps", [](const WindowMetrics& m) { return m.good_requests ? m.goodput_rps : NAN; }},
       {"schedule_lag_p99_ms", [](const WindowMetrics& m) { return m.schedule_lag.percentile_ms(99); }},
       // How the level was measured (harness/stability.h); stable and over_latency_threshold only when asked for.
       {"windows", [=](const WindowMetrics& m) { return count(m.windows); }},

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <cstddef>
 #include <functional>
@@ -76,6 +77,15 @@ struct CounterSpec {
   std::function<double(const WindowMetrics&)> value;
 };
 
+// A row of a per-case statistics table (genai-perf's): its label and the window's values of that figure.
+struct StatisticValues {
+  double avg = NAN, min = NAN, max = NAN, p99 = NAN, p90 = NAN, p75 = NAN;
+};
+struct StatisticRow {
+  std::string label;  // "Time To First Token (ms)"
+  std::function<StatisticValues(const WindowMetrics&)> values;
+};
+
 // A column of a report table: its header and its cell for one window.
 struct ColumnSpec {
   std::string header;
@@ -88,6 +98,10 @@ struct PlotLine {
   std::function<double(const WindowMetrics&)> value;
 };
 
+// What a pipeline's endpoints speak: which of the embedded server's listeners its cases dial, and which
+// endpoint forms its targets may give (gRPC: host:port; HTTP: also http://... or https://...).
+enum class Wire { kGrpc, kHttp };
+
 class Pipeline {
  public:
   virtual ~Pipeline() = default;
@@ -96,6 +110,16 @@ class Pipeline {
   virtual std::string family() const = 0;              // the first part of its case names: "ASR"
   virtual std::vector<std::string> modes() const = 0;  // "stream", "offline"
   virtual std::vector<std::string> fields() const = 0;  // its own targets-file fields
+  virtual Wire wire() const { return Wire::kGrpc; }
+
+  // The modes a target's cases run, from the modes its file lists: the same, unless the pipeline's settings
+  // multiply them (an LLM target's token-length pairs: "chat" -> "chat-isl1000-osl200", ...). Every other
+  // call gets these names.
+  virtual std::vector<std::string> case_modes(const std::vector<std::string>& modes,
+                                              const PipelineSettings& settings) const {
+    (void)settings;
+    return modes;
+  }
 
   // Parses and checks its own fields of one target (the common ones are read already). `base` is the targets
   // file's folder, against which relative paths are resolved.
@@ -110,6 +134,8 @@ class Pipeline {
   virtual std::vector<ColumnSpec> columns(const std::string& mode) const = 0;
   // A line under its table's heading, e.g. perf_analyzer's "Inferences/Second vs. Client Average Batch Latency".
   virtual std::string table_title(const std::string& mode) const { (void)mode; return {}; }
+  // Rows of a statistics table printed for each case (genai-perf's LLM table); none: no such table.
+  virtual std::vector<StatisticRow> statistics(const std::string& mode) const { (void)mode; return {}; }
   // Lines of its plot beyond mean and P99 latency.
   virtual std::vector<PlotLine> plot_lines(const std::string& mode) const { (void)mode; return {}; }
 };

@@ -1,6 +1,7 @@
 #include "harness/pipelines/registry.h"
 
 #include "harness/pipelines/kserve_stream/kserve_pipeline.h"
+#include "harness/pipelines/openai_chat/openai_pipeline.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
 
@@ -10,7 +11,8 @@ const std::vector<const Pipeline*>& pipelines() {
   static const RivaAsrPipeline riva_asr;
   static const RivaTtsPipeline riva_tts;
   static const KServeStreamPipeline kserve_stream;
-  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts, &kserve_stream};
+  static const OpenAiChatPipeline openai_chat;
+  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts, &kserve_stream, &openai_chat};
   return all;
 }
 

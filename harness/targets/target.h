@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/slo.h"
 #include "harness/stability.h"
 
 namespace voxperf {
@@ -59,8 +60,9 @@ struct Target {
   bool time_windows = false;
   std::chrono::milliseconds window{5000};
   StabilityRule stability;
+  Slo slo;  // per-request objectives: goodput_rps counts the requests that met them
   TlsSettings tls;
-  // Headers sent with every call. `metadata` holds the values with ${VARS} expanded: secrets, never printed or
+  // Headers sent with every call ("metadata" in a gRPC target's file, "headers" in an HTTP one). `metadata` holds the values with ${VARS} expanded: secrets, never printed or
   // written anywhere. `metadata_as_written` keeps the file's text ("Bearer ${NGC_API_KEY}") for reports.
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<std::pair<std::string, std::string>> metadata_as_written;

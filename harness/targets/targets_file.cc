@@ -30,14 +30,42 @@ void check_name(Fields& fields, const std::string& key, const std::string& name)
   }
 }
 
-void check_endpoint(Fields& fields, const std::string& endpoint, const std::string& key = "endpoint") {
+void check_endpoint(Fields& fields, const Pipeline& pipeline, const std::string& endpoint,
+                    const std::string& key = "endpoint") {
   if (endpoint == "embedded") return;
+  if (pipeline.wire() == Wire::kHttp && (endpoint.rfind("http://", 0) == 0 || endpoint.rfind("https://", 0) == 0)) {
+    const auto host_begin = endpoint.find("://") + 3;
+    if (host_begin >= endpoint.size() || endpoint[host_begin] == '/' || endpoint[host_begin] == ':') {
+      fields.fail(key, "'" + endpoint + "' has no host");
+    }
+    return;
+  }
   const auto colon = endpoint.rfind(':');
   const std::string port = colon == std::string::npos ? "" : endpoint.substr(colon + 1);
   const bool numeric = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
   if (colon == 0 || !numeric || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    fields.fail(key, "'" + endpoint + "' must be host:port (e.g. grpc.nvcf.nvidia.com:443) or \"embedded\"");
+    fields.fail(key, "'" + endpoint + "' must be host:port (e.g. grpc.nvcf.nvidia.com:443)" +
+                         std::string(pipeline.wire() == Wire::kHttp ? ", http(s)://HOST[:PORT]" : "") +
+                         " or \"embedded\"");
   }
+}
+
+const char* kind_word(const Pipeline& pipeline) { return pipeline.wire() == Wire::kHttp ? "HTTP" : "gRPC"; }
+
+// "slo": {"ttft_ms": 500, "itl_ms": 50}: bounds per request, for goodput (harness/slo.h).
+Slo read_slo(const json& value, const std::string& path, const fs::path& file) {
+  Fields fields(value, path, file);
+  if (!value.is_object() || value.empty()) fields.fail("", "must be an object of bounds, e.g. {\"ttft_ms\": 500}");
+  Slo slo;
+  for (const std::string& key : Slo::keys()) {
+    if (auto bound = fields.number(key, 0.0, 1e9)) slo.set(key, *bound);
+  }
+  for (const auto& key : fields.unknown()) {
+    std::string known;
+    for (const auto& k : Slo::keys()) known += (known.empty() ? "" : ", ") + k;
+    fields.fail(key, "is not a bound voxperf knows (" + known + ")");
+  }
+  return slo;
 }
 
 TlsSettings read_tls(const json& value, const std::string& path, const fs::path& file, const fs::path& base) {
@@ -138,7 +166,7 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
       target.endpoints.push_back(text);
     }
     for (std::size_t i = 0; i < target.endpoints.size(); ++i) {
-      check_endpoint(fields, target.endpoints[i], "endpoints[" + std::to_string(i) + "]");
+      check_endpoint(fields, pipeline, target.endpoints[i], "endpoints[" + std::to_string(i) + "]");
       if ((target.endpoints[i] == "embedded") != (target.endpoints[0] == "embedded")) {
         fields.fail("endpoints", "all embedded or none: a group is one model's instances of one kind");
       }
@@ -146,7 +174,7 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
     target.endpoint = target.endpoints[0];
   } else {
     target.endpoint = *fields.string("endpoint", true);
-    check_endpoint(fields, target.endpoint);
+    check_endpoint(fields, pipeline, target.endpoint);
     target.endpoints = {target.endpoint};
   }
 
@@ -192,24 +220,34 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   }
   target.stability.latency_threshold_ms = fields.number("latency_threshold_ms", 0.001, 86'400'000.0);
   target.settings = pipeline.parse(fields, base);
+  target.modes = pipeline.case_modes(target.modes, *target.settings);
+  if (const json* slo = fields.find("slo")) target.slo = read_slo(*slo, path + ".slo", file);
 
   if (const json* tls = fields.find("tls")) {
     target.tls = read_tls(*tls, path + ".tls", file, base);
     if (target.tls.enabled && target.embedded()) fields.fail("tls", "the embedded server speaks plaintext only");
   }
-  if (const json* metadata = fields.find("metadata")) {
-    Fields headers(*metadata, path + ".metadata", file);
+  // gRPC metadata, or HTTP headers: the same thing under each protocol's name.
+  const char* headers_key = pipeline.wire() == Wire::kHttp ? "headers" : "metadata";
+  if (fields.find(pipeline.wire() == Wire::kHttp ? "metadata" : "headers")) {
+    fields.fail(pipeline.wire() == Wire::kHttp ? "metadata" : "headers",
+                std::string(kind_word(pipeline)) + " targets name their headers \"" + headers_key + "\"");
+  }
+  if (const json* metadata = fields.find(headers_key)) {
+    Fields headers(*metadata, path + "." + headers_key, file);
     if (!metadata->is_object()) headers.fail("", "must be an object of header: value");
     for (auto it = metadata->begin(); it != metadata->end(); ++it) {
       const std::string& key = it.key();
-      const bool lower = !key.empty() && std::none_of(key.begin(), key.end(), [](char c) {
-        return std::isupper(static_cast<unsigned char>(c)) || std::isspace(static_cast<unsigned char>(c));
+      const bool token = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
       });
-      if (!lower) headers.fail(key, "header names must be lower-case, without spaces (gRPC metadata)");
+      const bool lower = std::none_of(key.begin(), key.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+      if (!token) headers.fail(key, "header names are letters, digits, '-', '_' and '.'");
+      if (pipeline.wire() == Wire::kGrpc && !lower) headers.fail(key, "header names must be lower-case (gRPC metadata)");
       if (!it->is_string()) headers.fail(key, "must be a string");
       const std::string written = it->get<std::string>();
       target.metadata_as_written.emplace_back(key, written);
-      target.metadata.emplace_back(key, expand_environment(written, lookup, file.string() + ": " + path + ".metadata." + key));
+      target.metadata.emplace_back(key, expand_environment(written, lookup, file.string() + ": " + path + "." + headers_key + "." + key));
     }
   }
   if (auto n = fields.integer("max_message_bytes", 1024, std::numeric_limits<int>::max())) {
