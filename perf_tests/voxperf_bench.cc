@@ -129,10 +129,11 @@ int run(int argc, char** argv) {
   const std::size_t repetitions = repetitions_from_command_line(argc, argv);
   benchmark::Initialize(&argc, argv);  // takes the other --benchmark_* flags out of argv
   std::vector<std::string> targets_files = {VOXPERF_SOURCE_DIR "/targets/refserver.json",
-                                            VOXPERF_SOURCE_DIR "/targets/triton-streaming.json"};
+                                            VOXPERF_SOURCE_DIR "/targets/triton-streaming.json",
+                                            VOXPERF_SOURCE_DIR "/targets/llm.json"};
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
   app.add_option("--targets", targets_files,
-                 "targets files (JSON), one or more; default: the embedded reference server's Riva and Triton targets")
+                 "targets files (JSON), one or more; default: the embedded reference server's Riva, Triton and LLM targets")
       ->capture_default_str();
   std::string report_dir;
   app.add_option("--report-dir", report_dir, "also write report.md, results.csv and SVG plots here");

@@ -6,6 +6,7 @@
 
 #include "harness/input_error.h"
 #include "harness/pipelines/kserve_stream/kserve_settings.h"
+#include "harness/pipelines/openai_chat/openai_settings.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
 #include "harness/targets/targets_file.h"
@@ -221,6 +222,60 @@ TEST(DefaultTargets, TheCommittedSweepLoads) {
   EXPECT_EQ(triton[0].kind, "kserve_stream");
   EXPECT_TRUE(triton[0].embedded());
   EXPECT_FALSE(triton[0].request_rate.empty());
+}
+
+TEST_F(TargetsFile, OpenAiChatTargetReadsHeadersSloAndTokenPairs) {
+  write("corpus.txt", "some words to cut prompts from");
+  const auto targets = load(R"({"targets": [{"model": "llama", "model_name": "meta/llama-3.1-8b-instruct",
+    "kind": "openai_chat", "endpoint": "https://integrate.api.nvidia.com", "modes": ["chat", "completions"],
+    "concurrency": [10], "corpus": "corpus.txt", "token_pairs": [[100, 300], [1000, 200]],
+    "headers": {"Authorization": "Bearer ${NGC_API_KEY}"}, "slo": {"ttft_ms": 500, "itl_ms": 50},
+    "extra_body": {"temperature": 0}, "http2": true}]})");
+  const Target& t = targets.at(0);
+  EXPECT_EQ(t.modes, (std::vector<std::string>{"chat-isl100-osl300", "chat-isl1000-osl200", "completions-isl100-osl300",
+                                               "completions-isl1000-osl200"}));
+  EXPECT_EQ(t.metadata.at(0), (std::pair<std::string, std::string>{"Authorization", "Bearer nvapi-secret"}));
+  EXPECT_EQ(t.metadata_as_written.at(0).second, "Bearer ${NGC_API_KEY}");
+  EXPECT_EQ(t.slo.ttft_ms, 500.0);
+  EXPECT_EQ(t.slo.itl_ms, 50.0);
+  const auto& s = t.settings_as<OpenAiChatSettings>();
+  EXPECT_EQ(s.model_name, "meta/llama-3.1-8b-instruct");
+  EXPECT_TRUE(s.http2);
+  EXPECT_TRUE(s.stream);
+  EXPECT_EQ(s.extra_body["temperature"], 0);
+}
+
+TEST_F(TargetsFile, OpenAiChatMistakesNameTheField) {
+  write("corpus.txt", "words");
+  const std::string head = R"({"targets": [{"model": "m", "kind": "openai_chat", "endpoint": "localhost:8000",
+    "modes": ["chat"], "concurrency": [1], )";
+  EXPECT_NE(error_of(head + R"("input_tokens_mean": 5}]})").find("targets[0].corpus: give one of corpus"), std::string::npos);
+  EXPECT_NE(error_of(head + R"("corpus": "corpus.txt", "token_pairs": [[1]]}]})").find("targets[0].token_pairs[0]: must be [input tokens, output tokens]"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("corpus": "corpus.txt", "slo": {"ttft": 5}}]})").find("targets[0].slo.ttft: is not a bound"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("corpus": "corpus.txt", "metadata": {"a": "b"}}]})").find("HTTP targets name their headers \"headers\""),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("corpus": "corpus.txt", "chunk_ms": 5}]})").find("applies to riva_asr"), std::string::npos);
+  const std::string grpc = R"({"targets": [{"model": "m", "kind": "riva_asr", "endpoint": "http://x:1", "modes": ["stream"],
+    "concurrency": [1], "data": "speech.jsonl"}]})";
+  EXPECT_NE(error_of(grpc).find("must be host:port, without a scheme"), std::string::npos) << error_of(grpc);
+}
+
+TEST(ExampleTargets, TheLlmExamplesLoad) {
+  auto lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "NGC_API_KEY") return "nvapi-example";
+    return std::nullopt;
+  };
+  const auto dir = std::filesystem::path(VOXPERF_SOURCE_DIR) / "targets";
+  const auto nim = load_targets(dir / "examples/nim-nvcf-llm.json", lookup);
+  EXPECT_EQ(nim.at(0).endpoint, "https://integrate.api.nvidia.com");
+  EXPECT_EQ(nim.at(0).settings_as<OpenAiChatSettings>().model_name, "meta/llama-3.1-8b-instruct");
+  const auto vllm = load_targets(dir / "examples/vllm-local.json", lookup);
+  EXPECT_EQ(vllm.at(0).modes.size(), 3u);
+  const auto llm = load_targets(dir / "llm.json", lookup);
+  EXPECT_EQ(llm.at(0).concurrency, (std::vector<std::size_t>{1, 4, 10, 32}));
+  EXPECT_TRUE(llm.at(0).embedded());
 }
 
 TEST(ExpandEnvironment, ReplacesVariablesAndNeverEchoesValues) {

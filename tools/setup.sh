@@ -15,6 +15,8 @@ packages=(
   # reference server engines and the LibriVox test set
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   libespeak-ng-dev espeak-ng-data libsoxr-dev
+  # the reference server's OpenAI HTTP API
+  libcpp-httplib-dev
   # the gate's self-test scripts read results JSON
   jq
 )

@@ -40,6 +40,9 @@ void check_endpoint(Fields& fields, const Pipeline& pipeline, const std::string&
     }
     return;
   }
+  if (endpoint.find("://") != std::string::npos) {
+    fields.fail(key, "'" + endpoint + "' must be host:port, without a scheme (TLS is the \"tls\" field)");
+  }
   const auto colon = endpoint.rfind(':');
   const std::string port = colon == std::string::npos ? "" : endpoint.substr(colon + 1);
   const bool numeric = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);

@@ -62,8 +62,12 @@ const std::set<std::string>& standard_fields() {
 std::string fingerprint_value(const std::string& key, const std::string& value) {
   auto parsed = json::parse(value, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return value;
-  if (key.rfind("target ", 0) == 0 && parsed.contains("data") && parsed["data"].is_string()) {
-    parsed["data"] = std::filesystem::path(parsed["data"].get<std::string>()).filename().string();
+  if (key.rfind("target ", 0) == 0) {
+    for (const char* file_field : {"data", "corpus", "prompts"}) {
+      if (parsed.contains(file_field) && parsed[file_field].is_string()) {
+        parsed[file_field] = std::filesystem::path(parsed[file_field].get<std::string>()).filename().string();
+      }
+    }
   }
   return parsed.dump();
 }
