@@ -45,6 +45,12 @@ UrlParts split_url(const std::string& url) {
   return parts;
 }
 
+}  // namespace
+
+bool h2c_reuse_works() { return curl_version_info(CURLVERSION_NOW)->version_num >= 0x080000; }
+
+namespace {
+
 // What a failed transfer means, in the common vocabulary.
 Status transport_error(CURLcode code, const char* detail, const std::string& endpoint) {
   std::string message = endpoint + ": " + (detail[0] != '\0' ? detail : curl_easy_strerror(code));
@@ -157,6 +163,11 @@ std::size_t HttpTransport::connections_opened() const {
   return connections_;
 }
 
+std::size_t HttpTransport::http2_transfers() const {
+  std::lock_guard lock(mutex_);
+  return http2_transfers_;
+}
+
 std::size_t HttpTransport::on_write(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::size_t bytes = size * count;
@@ -186,6 +197,10 @@ void HttpTransport::begin(std::unique_ptr<Transfer> transfer) {
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
                      settings_.tls.enabled ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // wait to multiplex on a connection rather than open one
+    // libcurl before 8.0 breaks a reused h2c (prior knowledge) connection with "Error in the HTTP2 framing
+    // layer" (curl/curl#10634, fixed by #10643); Debian 12 has 7.88.1. There, each h2c request gets a
+    // connection of its own: correct, if not multiplexed. HTTP/2 over TLS (ALPN) is not affected.
+    if (!settings_.tls.enabled && !h2c_reuse_works()) curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
   } else {
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   }
@@ -224,11 +239,13 @@ void HttpTransport::finish(CURL* easy, CURLcode result) {
   auto it = running_.find(raw->id);
   std::unique_ptr<Transfer> transfer = std::move(it->second);
   running_.erase(it);
-  long connects = 0;
+  long connects = 0, version = 0;
   curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
   {
     std::lock_guard lock(mutex_);
     connections_ += static_cast<std::size_t>(connects);
+    http2_transfers_ += version == CURL_HTTP_VERSION_2_0;
   }
   const TimePoint at = clock_.now();
   Status status;

@@ -60,6 +60,10 @@ class HttpExchange {
   virtual void on_done(const Status& status, TimePoint at) = 0;
 };
 
+// Whether this libcurl can reuse an HTTP/2 cleartext (prior knowledge) connection: 8.0 and later
+// (curl/curl#10634). Before, each h2c request opens its own connection.
+bool h2c_reuse_works();
+
 class HttpTransport {
  public:
   using TransferId = std::uint64_t;
@@ -86,6 +90,8 @@ class HttpTransport {
   const HttpSettings& settings() const { return settings_; }
   // Connections libcurl opened so far (keep-alive: stays near the peak number of transfers at once).
   std::size_t connections_opened() const;
+  // Transfers that ended over HTTP/2 (the rest used HTTP/1.x).
+  std::size_t http2_transfers() const;
 
  private:
   struct Transfer;
@@ -107,6 +113,7 @@ class HttpTransport {
   bool stopping_ = false;
   TransferId next_id_ = 1;
   std::size_t connections_ = 0;
+  std::size_t http2_transfers_ = 0;
 
   std::map<TransferId, std::unique_ptr<Transfer>> running_;  // loop thread only
   std::thread thread_;

@@ -119,6 +119,9 @@ std::shared_ptr<const PipelineSettings> OpenAiChatPipeline::parse(Fields& fields
 }
 
 std::unique_ptr<PipelineTarget> OpenAiChatPipeline::open(const Target& target, const std::string& address) const {
+  if (target.embedded() && target.settings_as<OpenAiChatSettings>().http2) {
+    throw InputError("targets: " + target.model + ": http2: the embedded server's HTTP API speaks HTTP/1.1 only");
+  }
   auto opened = std::make_unique<OpenAiChatTarget>(target, address);
   if (auto problem = opened->check_model(); !problem.empty()) throw InputError("targets: " + target.model + ": " + problem);
   return opened;
