@@ -32,6 +32,7 @@ struct ResponseEvent {
 struct RequestRecord {
   std::uint64_t index = 0;   // position in the window's sequence of requests
   std::string item;          // utterance or prompt id
+  std::string request_id;    // HTTP: the X-Request-Id it was sent with, for matching server logs
   TimePoint intended_start{};  // when the load model wanted it sent (open loop: the schedule)
   std::optional<TimePoint> sent;  // when the call was started; empty: never sent
   // Streaming input (ASR audio chunks): when the first and last chunk writes were started.

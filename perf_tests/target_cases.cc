@@ -1,5 +1,7 @@
 #include "perf_tests/target_cases.h"
 
+#include "perf_tests/record_export.h"
+
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -205,6 +207,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
     records.insert(records.end(), results[i].records.begin(), results[i].records.end());
     windows.push_back(results[i].window);
   }
+  if (auto* exporter = RecordExport::active()) exporter->write(name.str(), prefix, records);
   auto metrics = summarize_window(records, merged_window(windows), target.slo);
   metrics.server = merge_server_figures(std::span(server_figures).last(merged));
   metrics.windows = results.size();

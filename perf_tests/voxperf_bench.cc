@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,7 @@
 #include "perf_tests/result_table.h"
 #include "perf_tests/run_context.h"
 #include "perf_tests/server_process.h"
+#include "perf_tests/record_export.h"
 #include "perf_tests/target_cases.h"
 #include "server/profile.h"
 
@@ -137,6 +139,9 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   std::string report_dir;
   app.add_option("--report-dir", report_dir, "also write report.md, results.csv and SVG plots here");
+  std::string records_dir;
+  app.add_option("--records-dir", records_dir,
+                 "also write every measured request, one JSON line each, to DIR/<case>.jsonl (monotonic-clock ns)");
   std::vector<std::string> faults;
   app.add_option("--inject-fault", faults,
                  "NAME=VALUE: run the embedded reference servers with --fault-NAME VALUE (first-delay-ms, "
@@ -153,6 +158,8 @@ int run(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const auto targets = load_target_files(targets_files);
+  std::optional<RecordExport> record_export;
+  if (!records_dir.empty()) RecordExport::activate(&record_export.emplace(records_dir));
   std::string targets_file;  // as messages and the results' context name them
   for (const auto& file : targets_files) targets_file += (targets_file.empty() ? "" : ", ") + file;
   if (list_profiles) {

@@ -14,7 +14,8 @@ constexpr int kUnknown = 2, kInternal = 13, kUnavailable = 14;
 class ChatCall final : public Call, public HttpExchange, public std::enable_shared_from_this<ChatCall> {
  public:
   ChatCall(HttpTransport& transport, const OpenAiChatSettings& settings, const std::string& api,
-           const LlmPrompt& prompt, RequestRecord& record, std::function<void()> done, const Clock& clock)
+           const LlmPrompt& prompt, RequestRecord& record, std::function<void()> done, const Clock& clock,
+           std::uint64_t client_number, std::uint64_t call_number)
       : transport_(transport), api_(api), record_(record), done_(std::move(done)),
         clock_(clock) {
     request_.path = api_path(api);
@@ -23,6 +24,8 @@ class ChatCall final : public Call, public HttpExchange, public std::enable_shar
                         {"Accept", settings.stream ? "text/event-stream" : "application/json"}};
     record_.item = prompt.id;
     record_.prompt_words = prompt.words;
+    record_.request_id = "voxperf-" + std::to_string(client_number) + "-" + std::to_string(call_number);
+    request_.headers.emplace_back("X-Request-Id", record_.request_id);
   }
 
   void start() override {
@@ -143,11 +146,14 @@ class ChatCall final : public Call, public HttpExchange, public std::enable_shar
 
 OpenAiChatClient::OpenAiChatClient(HttpTransport& transport, const OpenAiChatSettings& settings, std::string api,
                                    const std::vector<LlmPrompt>& prompts, const Clock& clock)
-    : transport_(transport), settings_(settings), api_(std::move(api)), prompts_(prompts), clock_(clock) {}
+    : transport_(transport), settings_(settings), api_(std::move(api)), prompts_(prompts), clock_(clock) {
+  static std::atomic<std::uint64_t> clients{0};
+  number_ = ++clients;  // request ids differ between the cases (and windows) of a run
+}
 
 std::shared_ptr<Call> OpenAiChatClient::prepare(RequestRecord& record, std::function<void()> done) {
   const LlmPrompt& prompt = prompts_[record.index % prompts_.size()];
-  return std::make_shared<ChatCall>(transport_, settings_, api_, prompt, record, std::move(done), clock_);
+  return std::make_shared<ChatCall>(transport_, settings_, api_, prompt, record, std::move(done), clock_, number_, calls_++);
 }
 
 }  // namespace voxperf

@@ -4,11 +4,14 @@
 //              (the role-only first delta, an empty delta, the usage chunk); a whole answer is one kText event
 //              at the time its last byte arrived;
 //   usage      input_tokens / output_tokens from the server's usage, when it sent one;
+//   request id "voxperf-<client>-<index>", sent as X-Request-Id, so that a server's log can be matched;
 //   status     the transport's (http_429, refused, deadline ...), else in-band failures by class:
 //              stream_error (an error object or `event: error`), bad_event (a chunk that is not JSON or not a
 //              chunk), no_done (the stream ended without data: [DONE]), no_text (a 2xx answer with no text).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +38,8 @@ class OpenAiChatClient final : public RequestClient {
   std::string api_;
   const std::vector<LlmPrompt>& prompts_;
   const Clock& clock_;
+  std::uint64_t number_ = 0;
+  std::atomic<std::uint64_t> calls_{0};  // warm-up and every window: ids never repeat within a case
 };
 
 }  // namespace voxperf
