@@ -57,6 +57,15 @@ class TlsServer {
   std::thread thread_;
 };
 
+// TLS to `server` with the test CA.
+HttpSettings tls_to(const TlsServer& server) {
+  HttpSettings settings;
+  settings.base_url = "https://127.0.0.1:" + std::to_string(server.port());
+  settings.tls.enabled = true;
+  settings.tls.ca_file = kTls / "ca.pem";
+  return settings;
+}
+
 HttpTransport::Reply get(HttpSettings settings, const std::string& path) {
   HttpTransport transport(std::move(settings));
   return transport.fetch({"GET", path, "", {}});
@@ -64,21 +73,14 @@ HttpTransport::Reply get(HttpSettings settings, const std::string& path) {
 
 TEST(HttpTransportTls, TheCaFileVerifiesTheServer) {
   TlsServer server;
-  HttpSettings settings;
-  settings.base_url = "https://127.0.0.1:" + std::to_string(server.port());
-  settings.tls.enabled = true;
-  settings.tls.ca_file = kTls / "ca.pem";
-  const auto reply = get(settings, "/hello");
+  const auto reply = get(tls_to(server), "/hello");
   ASSERT_TRUE(reply.status.ok()) << reply.status.message;
   EXPECT_EQ(reply.body, "hi");
 }
 
 TEST(HttpTransportTls, ServerNameIsAskedForWhileTheEndpointIsDialled) {
   TlsServer server;
-  HttpSettings settings;
-  settings.base_url = "https://127.0.0.1:" + std::to_string(server.port());
-  settings.tls.enabled = true;
-  settings.tls.ca_file = kTls / "ca.pem";
+  HttpSettings settings = tls_to(server);
   settings.tls.server_name = "riva.voxperf.test";  // not resolvable: CONNECT_TO dials 127.0.0.1
   const auto reply = get(settings, "/hello");
   ASSERT_TRUE(reply.status.ok()) << reply.status.message;
@@ -90,9 +92,8 @@ TEST(HttpTransportTls, ServerNameIsAskedForWhileTheEndpointIsDialled) {
 
 TEST(HttpTransportTls, AnUnknownCaFailsAsTls) {
   TlsServer server;
-  HttpSettings settings;
-  settings.base_url = "https://127.0.0.1:" + std::to_string(server.port());
-  settings.tls.enabled = true;  // the system's roots do not know the test CA
+  HttpSettings settings = tls_to(server);
+  settings.tls.ca_file.clear();  // the system's roots do not know the test CA
   const auto reply = get(settings, "/hello");
   EXPECT_EQ(reply.status.error_class, "tls") << reply.status.message;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "harness/http/http_status.h"
@@ -222,6 +223,25 @@ class OpenAiChatClientTest : public ::testing::Test {
     spec.concurrency = concurrency;
     return driver.run(spec);
   }
+  // Runs `requests` at `concurrency` against a fake server answering as handler_ says, over a fresh transport
+  // (its settings from http_for, then `adjust`); what both sides saw of the connections too.
+  struct Served {
+    LoadResult result;
+    std::size_t server_connections = 0;
+    std::size_t client_connections = 0;
+  };
+  Served serve(std::size_t requests, std::size_t concurrency, const Clock& clock = SystemClock::instance(),
+               const std::function<void(HttpSettings&)>& adjust = {}) {
+    mocks::FakeHttpServer server(handler_);
+    auto http = http_for(server);
+    if (adjust) adjust(http);
+    HttpTransport transport(http, clock);
+    Served out;
+    out.result = run(transport, requests, concurrency, clock);
+    out.server_connections = server.connections();
+    out.client_connections = transport.connections_opened();
+    return out;
+  }
   std::map<std::string, double> counters(const WindowMetrics& m) {
     std::map<std::string, double> out;
     for (const auto& spec : OpenAiChatPipeline().counters("chat")) out[spec.name] = spec.value(m);
@@ -254,9 +274,8 @@ TEST_F(OpenAiChatClientTest, CountersEqualWhatTheServerScripted) {
     at(clock, reply, 5, sse(usage_chunk(9, 4)) + sse("[DONE]"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
-  const auto result = run(transport, 3, 1, clock);
+  const auto served = serve(3, 1, clock);
+  const auto& result = served.result;
   const auto m = summarize_window(result.records, result.window);
   const auto c = counters(m);
   EXPECT_EQ(m.completed, 3u);
@@ -271,7 +290,7 @@ TEST_F(OpenAiChatClientTest, CountersEqualWhatTheServerScripted) {
   EXPECT_DOUBLE_EQ(c.at("osl_estimated"), 0.0);
   EXPECT_DOUBLE_EQ(c.at("output_tokens_per_s"), 12.0 / 0.315);
   EXPECT_DOUBLE_EQ(c.at("requests_per_s"), 3.0 / 0.315);
-  EXPECT_EQ(server.connections(), 1u) << "three requests in turn reuse one keep-alive connection";
+  EXPECT_EQ(served.server_connections, 1u) << "three requests in turn reuse one keep-alive connection";
 }
 
 TEST_F(OpenAiChatClientTest, OneByteAtATimeStampsEachEventAtItsLastByte) {
@@ -282,9 +301,7 @@ TEST_F(OpenAiChatClientTest, OneByteAtATimeStampsEachEventAtItsLastByte) {
     for (char byte : stream) at(clock, reply, 1, std::string(1, byte));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
-  const auto result = run(transport, 1, 1, clock);
+  const auto result = serve(1, 1, clock).result;
   const auto& r = result.records[0];
   ASSERT_TRUE(r.ok()) << r.status.message;
   const std::size_t first_event = sse(content_chunk(" a")).size();
@@ -300,9 +317,7 @@ TEST_F(OpenAiChatClientTest, EventsInOneWriteShareItsTime) {
     at(clock, reply, 10, sse("[DONE]"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
-  const auto result = run(transport, 1, 1, clock);
+  const auto result = serve(1, 1, clock).result;
   const auto& r = result.records[0];
   ASSERT_TRUE(r.ok()) << r.status.message;
   EXPECT_EQ(time_to_first_token(r, LoadModel::kClosedLoop), std::chrono::milliseconds(40));
@@ -342,9 +357,7 @@ TEST_F(OpenAiChatClientTest, FailuresAreCountedByClass) {
         reply.chunk(sse(content_chunk(" a")) + sse("[DONE]"));
         reply.end();
       });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server));
-  const auto result = run(transport, 7, 1, SystemClock::instance());
+  const auto result = serve(7, 1).result;
   const auto m = summarize_window(result.records, result.window);
   EXPECT_EQ(m.completed, 1u);
   EXPECT_EQ(m.failed, 6u);
@@ -365,12 +378,10 @@ TEST_F(OpenAiChatClientTest, HeadersReachTheServerAndTheDeadlineHolds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(600));  // past the 200 ms deadline
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  auto http = http_for(server);
-  http.headers = {{"Authorization", "Bearer sekrit"}};
-  http.deadline = std::chrono::milliseconds(200);
-  HttpTransport transport(http);
-  const auto result = run(transport, 1, 1, SystemClock::instance());
+  const auto result = serve(1, 1, SystemClock::instance(), [](HttpSettings& http) {
+                        http.headers = {{"Authorization", "Bearer sekrit"}};
+                        http.deadline = std::chrono::milliseconds(200);
+                      }).result;
   EXPECT_EQ(result.records[0].status.code, 4) << result.records[0].status.message;  // DEADLINE_EXCEEDED
   EXPECT_EQ(result.records[0].status.message.find("sekrit"), std::string::npos);
 }
@@ -382,13 +393,11 @@ TEST_F(OpenAiChatClientTest, ConcurrentRequestsKeepTheirConnections) {
     reply.chunk(sse(content_chunk(" a")) + sse(usage_chunk(3, 1)) + sse("[DONE]"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server));
-  const auto result = run(transport, 40, 4, SystemClock::instance());
-  const auto m = summarize_window(result.records, result.window);
+  const auto served = serve(40, 4);
+  const auto m = summarize_window(served.result.records, served.result.window);
   EXPECT_EQ(m.completed, 40u);
-  EXPECT_LE(server.connections(), 4u) << "four in flight need at most four connections, kept alive";
-  EXPECT_EQ(transport.connections_opened(), server.connections());
+  EXPECT_LE(served.server_connections, 4u) << "four in flight need at most four connections, kept alive";
+  EXPECT_EQ(served.client_connections, served.server_connections);
 }
 
 }  // namespace
