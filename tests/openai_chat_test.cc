@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -129,6 +132,18 @@ TEST(LlmWorkload, SyntheticPromptsHaveTheAskedLengthsAndRepeat) {
     sum += static_cast<double>(p.words);
   }
   EXPECT_NEAR(sum / 200.0, 50.0, 5.0);  // 200 draws of N(50, 20): the mean is within 5 with near certainty
+}
+
+TEST(LlmWorkload, APromptsFileGivesItsPromptsAndTheirWords) {
+  const auto path = std::filesystem::temp_directory_path() / ("voxperf-llm-prompts-" + std::to_string(::getpid()));
+  std::ofstream(path) << "q1|What is the  capital of France?\n\nSay hello.\n";
+  const auto prompts = file_prompts(path, {16, 0}, 0);
+  std::filesystem::remove(path);
+  ASSERT_EQ(prompts.size(), 2u);
+  EXPECT_EQ(prompts[0].id, "q1");
+  EXPECT_EQ(prompts[0].words, 6u);
+  EXPECT_EQ(prompts[1].words, 2u);
+  EXPECT_EQ(prompts[1].max_tokens, 16u);
 }
 
 TEST(LlmWorkload, TokenPairsBecomeCaseModes) {
@@ -324,6 +339,28 @@ TEST_F(OpenAiChatClientTest, EventsInOneWriteShareItsTime) {
   EXPECT_EQ(time_to_second_token(r), Nanos(0));  // they arrived together: no client can tell them apart
   EXPECT_EQ(output_sequence_length(r), 3u);
   EXPECT_TRUE(output_length_estimated(r));  // no usage chunk
+}
+
+TEST_F(OpenAiChatClientTest, AWholeAnswerIsOneTokenEventAtItsLastByte) {
+  mocks::ScriptedClock clock;
+  settings_.stream = false;
+  EXPECT_CALL(handler_, respond(_, _)).WillOnce([&](const HttpRequestSeen& req, HttpReply& reply) {
+    EXPECT_EQ(json::parse(req.body)["stream"], false);
+    reply.begin(200, "application/json");
+    const std::string answer = json{{"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", "one two"}}}}}},
+                                    {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 2}}}}.dump();
+    at(clock, reply, 30, answer.substr(0, 10));
+    at(clock, reply, 20, answer.substr(10));
+    reply.end();
+  });
+  const auto result = serve(1, 1, clock).result;
+  const auto& r = result.records[0];
+  ASSERT_TRUE(r.ok()) << r.status.message;
+  EXPECT_EQ(time_to_first_token(r, LoadModel::kClosedLoop), std::chrono::milliseconds(50));  // = the latency
+  EXPECT_EQ(request_latency(r, LoadModel::kClosedLoop), std::chrono::milliseconds(50));
+  EXPECT_EQ(output_sequence_length(r), 2u);
+  EXPECT_EQ(input_sequence_length(r), 5u);
+  EXPECT_FALSE(inter_token_latency(r));  // one event: no decode phase to see
 }
 
 TEST_F(OpenAiChatClientTest, FailuresAreCountedByClass) {
