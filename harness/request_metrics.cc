@@ -31,6 +31,12 @@ std::optional<Nanos> time_to_first_audio(const RequestRecord& r, LoadModel model
   return first->at - *origin;
 }
 
+std::optional<Nanos> time_to_first_byte(const RequestRecord& r, LoadModel model) {
+  const auto origin = latency_origin(r, model);
+  if (!origin || !r.first_byte) return std::nullopt;
+  return *r.first_byte - *origin;
+}
+
 std::vector<Nanos> inter_chunk_gaps(const RequestRecord& r) {
   std::vector<Nanos> gaps;
   const ResponseEvent* previous = nullptr;

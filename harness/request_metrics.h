@@ -27,6 +27,10 @@ std::optional<Nanos> request_latency(const RequestRecord& r, LoadModel model);
 // First response that carries audio minus the origin; empty header chunks do not count.
 std::optional<Nanos> time_to_first_audio(const RequestRecord& r, LoadModel model);
 
+// HTTP: the first body byte minus the origin (TTFB). Headers come earlier, and say little: a streaming server
+// sends them before any work (../shared/facts/http-speech.md, 5.1).
+std::optional<Nanos> time_to_first_byte(const RequestRecord& r, LoadModel model);
+
 // Gaps between consecutive responses that carry content (audio or transcript); empty ones are skipped.
 std::vector<Nanos> inter_chunk_gaps(const RequestRecord& r);
 

@@ -49,6 +49,7 @@ struct RequestRecord {
   std::optional<std::size_t> output_tokens;
   std::size_t prompt_words = 0;
   std::vector<ResponseEvent> responses;
+  std::optional<TimePoint> first_byte;  // HTTP: when the first byte of a 2xx body arrived
   std::optional<TimePoint> end;   // when the final status arrived
   Status status = Status::unsent();
 

@@ -37,6 +37,7 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
     ++m.completed;
     if (const auto v = request_latency(r, window.model)) m.latency.record(*v);
     if (const auto v = time_to_first_audio(r, window.model)) m.ttfa.record(*v);
+    if (const auto v = time_to_first_byte(r, window.model)) m.ttfb.record(*v);
     for (const auto gap : inter_chunk_gaps(r)) m.inter_chunk.record(gap);
     if (const auto v = server_tail(r)) m.server_tail.record(*v);
     if (const auto v = first_partial(r)) m.first_partial.record(*v);

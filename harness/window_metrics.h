@@ -32,6 +32,7 @@ struct WindowMetrics {
   // Over completed requests only: a failed request's timings describe the failure, not the service.
   LatencyHistogram latency;
   LatencyHistogram ttfa;
+  LatencyHistogram ttfb;  // HTTP: first body byte
   LatencyHistogram inter_chunk;
   LatencyHistogram server_tail;
   LatencyHistogram first_partial;

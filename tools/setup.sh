@@ -11,7 +11,7 @@ packages=(
   # benchmark cases, tests, fakes
   libbenchmark-dev libgtest-dev libgmock-dev
   # data sets, reports, command lines, HTTP targets
-  nlohmann-json3-dev libsndfile1-dev libcli11-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libsndfile1-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   # reference server engines and the LibriVox test set
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   libespeak-ng-dev espeak-ng-data libsoxr-dev

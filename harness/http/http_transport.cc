@@ -72,6 +72,7 @@ struct HttpTransport::Transfer {
   HttpTransport* owner = nullptr;
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
+  curl_mime* mime = nullptr;
   HttpRequest request;
   std::string url;
   std::shared_ptr<HttpExchange> exchange;
@@ -82,6 +83,7 @@ struct HttpTransport::Transfer {
 
   ~Transfer() {
     if (easy) curl_easy_cleanup(easy);
+    curl_mime_free(mime);
     curl_slist_free_all(headers);
   }
 
@@ -221,7 +223,18 @@ void HttpTransport::begin(std::unique_ptr<Transfer> transfer) {
   // libcurl would send "Expect: 100-continue" for large bodies, costing a round trip servers rarely want.
   transfer->headers = curl_slist_append(transfer->headers, "Expect:");
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
-  if (request.method == "GET") {
+  if (!request.form.empty()) {
+    transfer->mime = curl_mime_init(easy);
+    for (const FormPart& part : request.form) {
+      curl_mimepart* field = curl_mime_addpart(transfer->mime);
+      curl_mime_name(field, part.name.c_str());
+      curl_mime_data(field, part.value.data(), part.value.size());
+      if (!part.filename.empty()) curl_mime_filename(field, part.filename.c_str());
+      if (!part.content_type.empty()) curl_mime_type(field, part.content_type.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_MIMEPOST, transfer->mime);
+    if (request.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method == "GET") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());

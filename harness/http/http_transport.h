@@ -39,11 +39,21 @@ struct HttpSettings {
   std::size_t max_connections = 0;                           // per host; 0: as many as transfers need
 };
 
+// One part of a multipart/form-data body (a file upload when it has a filename).
+struct FormPart {
+  std::string name;          // "file", "model"
+  std::string value;         // the text, or the file's bytes
+  std::string filename;      // "utt1.wav"; empty: a plain field
+  std::string content_type;  // "audio/wav"; empty: none sent
+};
+
 struct HttpRequest {
   std::string method = "POST";  // POST or GET
   std::string path;             // "/v1/chat/completions"
-  std::string body;
+  std::string body;             // ignored when `form` is set
   std::vector<std::pair<std::string, std::string>> headers;  // this request's own: "Content-Type" ...
+  // When not empty, the body is multipart/form-data of these parts, encoded by libcurl (curl_mime).
+  std::vector<FormPart> form = {};
 };
 
 class HttpExchange {

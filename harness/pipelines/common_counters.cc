@@ -60,4 +60,11 @@ ColumnSpec rtfx_column() {
   return {"RTFX", [](const WindowMetrics& m) { return number_cell(m.rtfx, 1) + "x"; }};
 }
 
+ColumnSpec wer_column() {
+  return {"WER", [](const WindowMetrics& m) {
+            const double rate = m.word_errors.rate();
+            return std::isnan(rate) ? std::string("n/a") : number_cell(100.0 * rate, 2) + "%";
+          }};
+}
+
 }  // namespace voxperf

@@ -19,6 +19,7 @@ ColumnSpec latency_mean_column();
 ColumnSpec latency_percentile_column(int percentile);  // "P90 (ms)"
 ColumnSpec throughput_column();
 ColumnSpec rtfx_column();
+ColumnSpec wer_column();    // "4.30%", or "n/a" without references
 ColumnSpec stable_column();  // "yes (3 windows)", "NO (10 windows)", "over threshold", or "n/a" (not asked for)
 
 }  // namespace voxperf

@@ -1,5 +1,7 @@
 #include "harness/pipelines/registry.h"
 
+#include "harness/pipelines/http_speech/speech_pipeline.h"
+#include "harness/pipelines/http_transcription/transcription_pipeline.h"
 #include "harness/pipelines/kserve_stream/kserve_pipeline.h"
 #include "harness/pipelines/openai_chat/openai_pipeline.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
@@ -12,7 +14,10 @@ const std::vector<const Pipeline*>& pipelines() {
   static const RivaTtsPipeline riva_tts;
   static const KServeStreamPipeline kserve_stream;
   static const OpenAiChatPipeline openai_chat;
-  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts, &kserve_stream, &openai_chat};
+  static const HttpTranscriptionPipeline http_transcription;
+  static const HttpSpeechPipeline http_speech;
+  static const std::vector<const Pipeline*> all = {&riva_asr, &riva_tts, &kserve_stream, &openai_chat,
+                                                   &http_transcription, &http_speech};
   return all;
 }
 

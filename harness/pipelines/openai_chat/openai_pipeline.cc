@@ -30,18 +30,6 @@ StatisticValues only_avg(double value) { return {value, NAN, NAN, NAN, NAN, NAN}
 
 }  // namespace
 
-HttpSettings http_settings(const Target& target, const std::string& address, bool http2) {
-  HttpSettings http;
-  const bool url = address.rfind("http://", 0) == 0 || address.rfind("https://", 0) == 0;
-  http.base_url = url ? address : (target.tls.enabled ? "https://" : "http://") + address;
-  http.http2 = http2;
-  http.tls = target.tls;
-  if (http.base_url.rfind("https://", 0) == 0) http.tls.enabled = true;
-  http.headers = target.metadata;
-  http.deadline = target.deadline;
-  return http;
-}
-
 OpenAiChatTarget::OpenAiChatTarget(const Target& target, const std::string& address)
     : target_(target), settings_(target.settings_as<OpenAiChatSettings>()) {
   if (!settings_.corpus.empty()) corpus_ = read_corpus(settings_.corpus);

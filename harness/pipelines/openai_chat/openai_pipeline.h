@@ -9,16 +9,13 @@
 #include <mutex>
 
 #include "harness/http/http_transport.h"
+#include "harness/http/target_http.h"
 #include "harness/pipelines/openai_chat/llm_workload.h"
 #include "harness/pipelines/openai_chat/openai_settings.h"
 #include "harness/pipelines/pipeline.h"
 #include "harness/targets/target.h"
 
 namespace voxperf {
-
-// The HTTP settings of a target: its endpoint as a base URL (host:port gets http://, or https:// with tls),
-// its headers, TLS, deadline and HTTP version.
-HttpSettings http_settings(const Target& target, const std::string& address, bool http2);
 
 class OpenAiChatTarget final : public PipelineTarget {
  public:

@@ -94,10 +94,7 @@ std::vector<ColumnSpec> RivaAsrPipeline::columns(const std::string& mode) const 
       rtfx_column(),
       {"First Partial (ms)", [stream](const WindowMetrics& m) { return stream ? number_cell(m.first_partial.mean_ms(), 1) : "n/a"; }},
       {"Server Tail (ms)", [stream](const WindowMetrics& m) { return stream ? number_cell(m.server_tail.mean_ms(), 1) : "n/a"; }},
-      {"WER", [](const WindowMetrics& m) {
-         const double rate = m.word_errors.rate();
-         return std::isnan(rate) ? std::string("n/a") : number_cell(100.0 * rate, 2) + "%";
-       }},
+      wer_column(),
   };
 }
 
