@@ -132,7 +132,8 @@ int run(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);  // takes the other --benchmark_* flags out of argv
   std::vector<std::string> targets_files = {VOXPERF_SOURCE_DIR "/targets/refserver.json",
                                             VOXPERF_SOURCE_DIR "/targets/triton-streaming.json",
-                                            VOXPERF_SOURCE_DIR "/targets/llm.json"};
+                                            VOXPERF_SOURCE_DIR "/targets/llm.json",
+                                            VOXPERF_SOURCE_DIR "/targets/http-speech.json"};
   CLI::App app{"voxperf_bench: speech-server benchmark cases (Google Benchmark flags are accepted too)"};
   app.add_option("--targets", targets_files,
                  "targets files (JSON), one or more; default: the embedded reference server's Riva, Triton and LLM targets")

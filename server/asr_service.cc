@@ -17,12 +17,7 @@ using nvidia::riva::asr::StreamingRecognizeResponse;
 namespace {
 
 std::vector<std::int16_t> to_model_rate(std::vector<std::int16_t> samples, int rate) {
-  if (rate == SphinxModel::kSampleRate) return samples;
-  Resampler resampler(rate, SphinxModel::kSampleRate);
-  std::vector<std::int16_t> out;
-  resampler.process(samples, out);
-  resampler.flush(out);
-  return out;
+  return resample_all(std::move(samples), rate, SphinxModel::kSampleRate);
 }
 
 }  // namespace

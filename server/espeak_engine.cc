@@ -79,7 +79,9 @@ Runtime& runtime() {
 
 }  // namespace
 
-std::vector<std::string> split_segments(const std::string& text) {
+namespace {
+
+std::vector<std::string> split_after(const std::string& text, std::string_view marks) {
   std::vector<std::string> segments;
   std::string current;
   auto flush = [&] {
@@ -89,12 +91,17 @@ std::vector<std::string> split_segments(const std::string& text) {
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     current += text[i];
-    const bool pause = std::string_view(".,;:!?").find(text[i]) != std::string_view::npos;
+    const bool pause = marks.find(text[i]) != std::string_view::npos;
     if (pause && (i + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[i + 1])))) flush();
   }
   flush();
   return segments;
 }
+
+}  // namespace
+
+std::vector<std::string> split_segments(const std::string& text) { return split_after(text, ".,;:!?"); }
+std::vector<std::string> split_sentences(const std::string& text) { return split_after(text, ".!?"); }
 
 EspeakEngine::EspeakEngine(SegmentHook hook, double slowdown) : hook_(std::move(hook)), slowdown_(slowdown) {
   auto& espeak = runtime();
@@ -160,6 +167,7 @@ void EspeakEngine::loop() {
     }
     if (hook_) hook_(job->next_segment);
     synthesize(*job);
+    if (job->segment_done) job->segment_done();
     if (job->next_segment < job->segments.size()) {
       std::lock_guard lock(mutex_);
       jobs_.push_back(std::move(job));  // round-robin: back of the line for its next segment

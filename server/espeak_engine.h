@@ -28,6 +28,7 @@ struct SynthesisJob {
   std::vector<std::string> segments;
   std::function<bool()> cancelled;                          // checked before each segment
   std::function<void(std::span<const std::int16_t>)> audio;  // engine-rate samples, as produced
+  std::function<void()> segment_done;                       // optional: after each segment's last audio
   std::function<void(bool completed)> done;                 // false when cancelled part-way
 
   std::size_t next_segment = 0;
@@ -35,6 +36,8 @@ struct SynthesisJob {
 
 // Splits text into clauses after . , ; : ! ? so that requests interleave at natural pauses.
 std::vector<std::string> split_segments(const std::string& text);
+// Splits text into sentences after . ! ? (CosyVoice's HTTP server yields one whole sentence per chunk).
+std::vector<std::string> split_sentences(const std::string& text);
 
 class EspeakEngine {
  public:

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   app.add_option("--host", options.host, "address to bind (a numeric IP)")->capture_default_str();
   app.add_option("--port", options.port, "port to bind; 0 picks a free one")->capture_default_str()->check(
       CLI::Range(0, 65535));
-  app.add_option("--http-port", options.http_port, "port of the OpenAI HTTP API; 0 picks a free one")
+  app.add_option("--http-port", options.http_port, "port of the HTTP APIs (OpenAI LLM and audio, CosyVoice); 0 picks a free one")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--port-file", port_file, "write the bound ports (gRPC, then HTTP, one per line) to this file once listening");

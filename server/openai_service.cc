@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "harness/input_error.h"
+#include "server/http_listener.h"
 #include "server/llm_engine.h"
 
 namespace voxperf::refserver {
@@ -13,7 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxBody = 4u << 20;       // a prompt of a million words is a mistake, not a workload
 constexpr std::size_t kMaxTokens = 4096;         // per request
 constexpr std::size_t kDefaultChatTokens = 256;  // chat requests without max_tokens
 
@@ -22,9 +22,7 @@ long long unix_seconds() {
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message, const char* type) {
-  res.status = status;
-  res.set_content(json{{"error", {{"message", message}, {"type", type}, {"code", status}}}}.dump(),
-                  "application/json");
+  send_json_error(res, status, message, type);
 }
 
 // What a request asked for, checked; `problem` says what is wrong (HTTP 400), `unknown_model` gives 404.
@@ -155,39 +153,25 @@ class ChunkWriter {
 
 }  // namespace
 
-OpenAiService::OpenAiService(LlmEngine& engine, const std::string& host, int port)
-    : engine_(engine), server_(std::make_unique<httplib::Server>()) {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
-  server_->set_keep_alive_max_count(1'000'000);  // the default (5) would close a connection every 5 requests
-  server_->set_keep_alive_timeout(5);
-  server_->set_payload_max_length(kMaxBody);
-  server_->set_tcp_nodelay(true);
-  routes();
-  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) throw InputError("HTTP " + host + ":" + std::to_string(port) + ": can not bind it");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+OpenAiService::OpenAiService(LlmEngine& engine, httplib::Server& http, std::vector<std::string> other_models)
+    : engine_(engine), other_models_(std::move(other_models)) {
+  routes(http);
 }
 
-OpenAiService::~OpenAiService() { stop(); }
-
-void OpenAiService::stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
-}
-
-void OpenAiService::routes() {
-  server_->Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
-    json models = {{"object", "list"},
-                   {"data", json::array({{{"id", kModel}, {"object", "model"}, {"created", 0}, {"owned_by", "voxperf"},
-                                          {"max_model_len", kMaxTokens}}})}};
-    res.set_content(models.dump(), "application/json");
+void OpenAiService::routes(httplib::Server& http) {
+  http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+    json data = json::array({{{"id", kModel}, {"object", "model"}, {"created", 0}, {"owned_by", "voxperf"},
+                              {"max_model_len", kMaxTokens}}});
+    for (const auto& other : other_models_) {
+      data.push_back({{"id", other}, {"object", "model"}, {"created", 0}, {"owned_by", "voxperf"}});
+    }
+    res.set_content(json{{"object", "list"}, {"data", data}}.dump(), "application/json");
   });
-  server_->Get("/v1/health/ready", [](const httplib::Request&, httplib::Response& res) {
+  http.Get("/v1/health/ready", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(json{{"object", "health.response"}, {"message", "Service is ready."}}.dump(), "application/json");
   });
   for (const bool chat : {true, false}) {
-    server_->Post(chat ? "/v1/chat/completions" : "/v1/completions",
+    http.Post(chat ? "/v1/chat/completions" : "/v1/completions",
                   [this, chat](const httplib::Request& req, httplib::Response& res) {
       ++requests_;
       Ask ask = read_ask(req.body, chat);

@@ -12,7 +12,10 @@
 #include "server/kserve_service.h"
 #include "server/llm_engine.h"
 #include "server/ngram_lm.h"
+#include "server/http_listener.h"
 #include "server/openai_service.h"
+#include "server/speech_http.h"
+#include "server/transcription_http.h"
 #include "server/service_context.h"
 #include "server/tcp_relay.h"
 #include "server/tts_service.h"
@@ -80,15 +83,21 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
   address_ = host_port(options_.host, port_);
   lm_ = std::make_unique<NgramLm>();
   llm_ = std::make_unique<LlmEngine>(*lm_, static_cast<std::size_t>(options_.profile.max_batch));
-  openai_ = std::make_unique<OpenAiService>(*llm_, options_.host, options_.http_port);
+  http_ = std::make_unique<HttpListener>();
+  openai_ = std::make_unique<OpenAiService>(*llm_, http_->server(),
+                                            std::vector<std::string>{TranscriptionHttp::models().front(),
+                                                                     SpeechHttp::models().front()});
+  transcription_ = std::make_unique<TranscriptionHttp>(*context_, *workers_, options_.asr_model, http_->server());
+  speech_ = std::make_unique<SpeechHttp>(*context_, *espeak_, http_->server());
+  http_->start(options_.host, options_.http_port);
   auto* health = server_->GetHealthCheckService();
   for (const char* service : kServices) health->SetServingStatus(service, true);
 }
 
 RefServer::~RefServer() { shutdown(std::chrono::seconds(1)); }
 
-int RefServer::http_port() const { return openai_->port(); }
-std::string RefServer::http_address() const { return host_port(options_.host, openai_->port()); }
+int RefServer::http_port() const { return http_->port(); }
+std::string RefServer::http_address() const { return host_port(options_.host, http_->port()); }
 
 void RefServer::shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
@@ -103,7 +112,10 @@ void RefServer::shutdown(std::chrono::milliseconds grace) {
     const auto asr = asr_->admission().stats();
     const auto tts = tts_->admission().stats();
     const auto kserve = acoustic_->admission().stats();
-    return asr.active + asr.queued + tts.active + tts.queued + kserve.active + kserve.queued > 0;
+    const auto transcription = transcription_->admission().stats();
+    const auto speech = speech_->admission().stats();
+    return asr.active + asr.queued + tts.active + tts.queued + kserve.active + kserve.queued + transcription.active +
+               transcription.queued + speech.active + speech.queued > 0;
   };
   while (busy() && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -113,7 +125,7 @@ void RefServer::shutdown(std::chrono::milliseconds grace) {
   // The engine first: its streams end ("abort", cut), so the HTTP threads that stream them can finish.
   llm_activity_ = llm_->activity();
   llm_.reset();
-  openai_->stop();
+  http_->stop();
   // Calls have ended; engine work still queued only drops its last references now.
   relay_.reset();
   espeak_.reset();
@@ -128,6 +140,8 @@ std::string RefServer::describe() const {
       << " asr=pocketsphinx(en-US, 16000 Hz) tts=espeak-ng(en-US, " << espeak_->sample_rate() << " Hz)"
       << " kserve=streaming_acoustic(pocketsphinx, 16000 Hz)"
       << " http=" << http_address() << " llm=" << OpenAiService::kModel << "(" << lm_->vocabulary() << " words)"
+      << " http_asr=" << TranscriptionHttp::models().front() << " http_tts=" << SpeechHttp::models().front()
+      << "(openai " << SpeechHttp::kOpenAiRate << " Hz, cosyvoice " << espeak_->sample_rate() << " Hz)"
       << " max_message_bytes=" << options_.max_message_bytes << " faults=" << options_.faults.describe();
   return out.str();
 }
@@ -143,6 +157,12 @@ std::string RefServer::activity() const {
   out << "; kserve requests=" << kserve.admitted << " peak_in_engine=" << kserve.peak_active
       << " peak_queued=" << kserve.peak_queued << " decoders=" << acoustic_->decoders()
       << " live_sequences=" << acoustic_->live_sequences();
+  const auto transcription = transcription_->admission().stats();
+  const auto speech = speech_->admission().stats();
+  out << "; http transcriptions=" << transcription.admitted << " peak_in_engine=" << transcription.peak_active
+      << " peak_queued=" << transcription.peak_queued << " decoders=" << transcription_->decoders()
+      << "; http speech=" << speech.admitted << " peak_in_engine=" << speech.peak_active
+      << " peak_queued=" << speech.peak_queued;
   {
     const auto llm = llm_ ? llm_->activity() : llm_activity_;
     out << "; llm generations=" << llm.generations << " tokens=" << llm.tokens << " steps=" << llm.steps

@@ -1,6 +1,7 @@
 // voxperf-refserver as a library: the Riva ASR and TTS services, KServe v2 (Triton) with its model
 // streaming_acoustic, the gRPC health service, the engines and the worker pool, listening on one port; and the
-// OpenAI-compatible HTTP API (openai_service.h) over the n-gram LM, on a second port. The binary (main.cc) and the tests both start it this way.
+// HTTP APIs on a second port: OpenAI-compatible LLM serving (openai_service.h) over the n-gram LM, Whisper-style
+// transcription (transcription_http.h) and streaming speech in OpenAI's and CosyVoice's dialects (speech_http.h). The binary (main.cc) and the tests both start it this way.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -25,6 +26,9 @@ class KServeService;
 class LlmEngine;
 class NgramLm;
 class OpenAiService;
+class HttpListener;
+class TranscriptionHttp;
+class SpeechHttp;
 class TtsService;
 class EspeakEngine;
 class WorkerPool;
@@ -34,7 +38,7 @@ struct ServiceContext;
 struct RefServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: the kernel picks a free one
-  int http_port = 0;  // the OpenAI HTTP API's; 0: the kernel picks a free one
+  int http_port = 0;  // the HTTP APIs'; 0: the kernel picks a free one
   Profile profile = parse_profile("default");
   FaultPlan faults;
   std::size_t workers = 0;                     // 0: one per core
@@ -84,7 +88,10 @@ class RefServer {
   std::unique_ptr<KServeService> kserve_;
   std::unique_ptr<NgramLm> lm_;
   std::unique_ptr<LlmEngine> llm_;
+  std::unique_ptr<HttpListener> http_;
   std::unique_ptr<OpenAiService> openai_;
+  std::unique_ptr<TranscriptionHttp> transcription_;
+  std::unique_ptr<SpeechHttp> speech_;
   LlmEngineActivity llm_activity_;  // kept when the engine stops, for activity()
   std::unique_ptr<TcpRelay> relay_;
   std::unique_ptr<grpc::Server> server_;

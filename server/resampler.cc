@@ -52,4 +52,13 @@ void Resampler::run(const std::int16_t* input, std::size_t frames, std::vector<s
   }
 }
 
+std::vector<std::int16_t> resample_all(std::vector<std::int16_t> samples, int input_rate, int output_rate) {
+  if (input_rate == output_rate) return samples;
+  Resampler resampler(input_rate, output_rate);
+  std::vector<std::int16_t> out;
+  resampler.process(samples, out);
+  resampler.flush(out);
+  return out;
+}
+
 }  // namespace voxperf::refserver

@@ -31,4 +31,7 @@ class Resampler {
   soxr* resampler_ = nullptr;  // null when the rates are equal
 };
 
+// A whole utterance from one rate to another (the same vector back when the rates are equal).
+std::vector<std::int16_t> resample_all(std::vector<std::int16_t> samples, int input_rate, int output_rate);
+
 }  // namespace voxperf::refserver
