@@ -1,5 +1,7 @@
 #include "harness/wer.h"
 
+#include "harness/english_normalizer.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,34 +12,11 @@ namespace voxperf {
 
 std::string normalize_transcript(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (const char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    char mapped;
-    if (c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = true;
-      continue;
-    } else if (c < 0x80 && std::ispunct(c) && c != '\'') {
-      continue;  // dropped without a space: "u.s." -> "us"
-    } else if (c >= 'A' && c <= 'Z') {
-      mapped = static_cast<char>(c - 'A' + 'a');
-    } else {
-      mapped = raw;
-    }
-    if (pending_space && !out.empty()) out.push_back(' ');
-    pending_space = false;
-    out.push_back(mapped);
-  }
+  for (const auto& w : english_words(text)) out += (out.empty() ? "" : " ") + w;
   return out;
 }
 
-std::vector<std::string> transcript_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::istringstream in(normalize_transcript(text));
-  for (std::string w; in >> w;) words.push_back(std::move(w));
-  return words;
-}
+std::vector<std::string> transcript_words(std::string_view text) { return english_words(text); }
 
 double WordErrors::rate() const {
   if (reference_words == 0) return std::numeric_limits<double>::quiet_NaN();

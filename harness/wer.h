@@ -1,8 +1,8 @@
 // Word error rate: word-level edit distance between a reference and a hypothesis after normalization.
 //
-// Normalization (applied to both sides): ASCII letters lower-cased; '-' becomes a space; every other ASCII
-// punctuation character except the apostrophe is dropped; runs of whitespace collapse to one space.
-// Non-ASCII bytes are kept as they are. Words are the space-separated tokens that remain.
+// Normalization (applied to both sides) is the English normalizer of harness/english_normalizer.h: case,
+// punctuation, annotations, contractions, abbreviations (mr = mister), British spellings and numbers written
+// as words or digits ("twenty five" = "25"). Words are what it returns.
 //
 // The alignment minimises substitutions + deletions + insertions (each costs 1); among alignments of equal
 // cost the counts reported are those of the first found, preferring substitution, then deletion, then

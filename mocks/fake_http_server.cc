@@ -92,8 +92,9 @@ void HttpReply::send_all(std::string_view bytes) {
 }
 
 void HttpReply::begin(int status, const std::string& content_type) {
-  send_all("HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\nContent-Type: " + content_type +
-           "\r\nTransfer-Encoding: chunked\r\n\r\n");
+  // No content type at all when it is empty, as CosyVoice's FastAPI server answers.
+  send_all("HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n" +
+           (content_type.empty() ? "" : "Content-Type: " + content_type + "\r\n") + "Transfer-Encoding: chunked\r\n\r\n");
 }
 
 void HttpReply::chunk(std::string_view bytes) {

@@ -29,7 +29,7 @@ struct HttpRequestSeen {
 class HttpReply {
  public:
   explicit HttpReply(int fd) : fd_(fd) {}
-  // Status line and headers of a chunked response.
+  // Status line and headers of a chunked response (no Content-Type header when `content_type` is empty).
   void begin(int status, const std::string& content_type);
   // One chunk of the chunked body.
   void chunk(std::string_view bytes);

@@ -22,7 +22,7 @@ class Fields;
 struct HttpSpeechSettings final : PipelineSettings {
   std::filesystem::path data;      // prompts, one per line
   std::string dialect = "openai";  // openai or cosyvoice
-  std::string path;                // default: /v1/audio/speech or /inference_sft
+  std::string path = "/v1/audio/speech";  // cosyvoice: /inference_sft (parse sets it)
   std::string model_name;          // openai `model`
   std::string voice;               // openai `voice`, cosyvoice `spk_id`
   std::string response_format = "pcm";  // openai: pcm or wav
