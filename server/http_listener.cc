@@ -1,6 +1,7 @@
 #include "server/http_listener.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/input_error.h"
@@ -50,8 +51,19 @@ HttpListener::HttpListener() : server_(std::make_unique<httplib::Server>()) {
 HttpListener::~HttpListener() { stop(); }
 
 void HttpListener::start(const std::string& host, int port) {
+  // Debian's libcpp-httplib is built with a listen backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG): 512 clients
+  // connecting at once overflow it, and the kernel's SYN retries (1 s, 3 s, 7 s ...) then show up as
+  // seconds of latency and as connect timeouts. Its socket-options hook hands over the listening socket, so
+  // the backlog is raised here, after it listens (listen() again on a listening socket only resizes the queue).
+  int listening = -1;
+  server_->set_socket_options([&listening](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);  // what httplib's default options set
+    listening = sock;
+  });
   port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ <= 0) throw InputError("HTTP " + host + ":" + std::to_string(port) + ": can not bind it");
+  if (listening >= 0) ::listen(listening, kListenBacklog);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
 }
 

@@ -21,6 +21,7 @@ namespace voxperf::refserver {
 class HttpListener {
  public:
   static constexpr std::size_t kConnectionThreads = 640;
+  static constexpr int kListenBacklog = 4096;  // connections waiting to be accepted (capped by somaxconn)
   static constexpr std::size_t kMaxBody = 32u << 20;  // an upload of 25 MB (OpenAI's limit) fits; more is refused
 
   HttpListener();

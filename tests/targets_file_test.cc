@@ -164,7 +164,7 @@ TEST_F(TargetsFile, BadFilesNameTheFieldAndWhatIsWrong) {
       {R"("concurrency": [1])", R"("concurrency": [4, 4])", "targets[0].concurrency: 4 is listed twice"},
       {R"("concurrency": [1])", R"("concurrency": "1")", "targets[0].concurrency: must be a non-empty array"},
       {R"("speech.jsonl")", R"("missing.jsonl")", "targets[0].data: file"},
-      {R"("data")", R"("voice": "x", "data")", "targets[0].voice: applies to riva_tts targets only"},
+      {R"("data")", R"("voice": "x", "data")", "targets[0].voice: applies to riva_tts, http_speech targets only"},
       {R"("data")", R"("concurency": [2], "data")", "targets[0].concurency: unknown field"},
       {R"("data")", R"("metadata": {"authorization": "Bearer ${NVIDIA_API_KEY}"}, "data")",
        "targets[0].metadata.authorization: environment variable NVIDIA_API_KEY is not set"},
@@ -369,7 +369,7 @@ TEST_F(TargetsFile, KServeStreamErrorsNameTheField) {
             std::string::npos);
   EXPECT_NE(error_of(with("[1, -1]", "[-1, -1]")).find("targets[0].input.shape: at most one -1"), std::string::npos);
   EXPECT_NE(error_of(with("\"chunk_ms\": 300", "\"chunk_ms\": 300, \"voice\": \"x\"")).find(
-                "targets[0].voice: applies to riva_tts targets only"),
+                "targets[0].voice: applies to riva_tts, http_speech targets only"),
             std::string::npos);
   EXPECT_NE(error_of(with("\"modes\": [\"stream\", \"infer\"]", "\"modes\": [\"batch\"]")).find(
                 "'batch' is not a mode of kserve_stream (stream, infer)"),
