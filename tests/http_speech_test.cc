@@ -206,6 +206,23 @@ class HttpSpeechClientsTest : public ::testing::Test {
     http.deadline = std::chrono::seconds(20);
     return http;
   }
+  // Runs `requests` one at a time against the fake server answering as handler_ says.
+  LoadResult transcribe(const HttpTranscriptionSettings& settings, bool stream, std::size_t requests,
+                        const Clock& clock) {
+    mocks::FakeHttpServer server(handler_);
+    HttpTransport transport(http_for(server), clock);
+    const std::vector<Upload> uploads = {{"a.wav", "RIFF-a", 2.0, "and mister john dashwood"},
+                                         {"b.wav", "RIFF-b", 3.0, "twenty five years"}};
+    HttpTranscriptionClient client(transport, settings, uploads, stream, clock);
+    return run(client, requests, 1, clock);
+  }
+  LoadResult speak(const HttpSpeechSettings& settings, bool sse, std::size_t requests, const Clock& clock) {
+    mocks::FakeHttpServer server(handler_);
+    HttpTransport transport(http_for(server), clock);
+    const std::vector<Prompt> prompts = {{"p0", "Hello there."}};
+    HttpSpeechClient client(transport, settings, prompts, sse, clock);
+    return run(client, requests, 1, clock);
+  }
   template <class Pipeline>
   std::map<std::string, double> counters(const WindowMetrics& m, const std::string& mode) {
     std::map<std::string, double> out;
@@ -216,10 +233,6 @@ class HttpSpeechClientsTest : public ::testing::Test {
   ThreadTimerQueue timers_;
   mocks::MockHttpHandler handler_;
 };
-
-std::vector<Upload> two_uploads() {
-  return {{"a.wav", "RIFF-a", 2.0, "and mister john dashwood"}, {"b.wav", "RIFF-b", 3.0, "twenty five years"}};
-}
 
 TEST_F(HttpSpeechClientsTest, UploadLatencyErrorRateRtfxAndNormalizedWer) {
   mocks::ScriptedClock clock;
@@ -235,13 +248,9 @@ TEST_F(HttpSpeechClientsTest, UploadLatencyErrorRateRtfxAndNormalizedWer) {
     // The same words in other forms: no word errors after normalization.
     reply.whole(200, "application/json", json{{"text", n % 2 == 0 ? "And Mr. John Dashwood." : "25 years"}}.dump());
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpTranscriptionSettings settings;
   settings.model_name = "whisper-1";
-  const auto uploads = two_uploads();
-  HttpTranscriptionClient client(transport, settings, uploads, false, clock);
-  const auto result = run(client, 4, 1, clock);
+  const auto result = transcribe(settings, false, 4, clock);
   const auto m = summarize_window(result.records, result.window);
   const auto c = counters<HttpTranscriptionPipeline>(m, "upload");
   EXPECT_EQ(m.completed, 3u);
@@ -263,12 +272,8 @@ TEST_F(HttpSpeechClientsTest, StreamedTranscriptTimesItsFirstText) {
     at(clock, reply, 30, sse(R"({"type":"transcript.text.done","text":"and mister john dashwood"})"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpTranscriptionSettings settings;
-  const auto uploads = two_uploads();
-  HttpTranscriptionClient client(transport, settings, uploads, true, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = transcribe(settings, true, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   const auto c = counters<HttpTranscriptionPipeline>(m, "stream");
@@ -286,12 +291,8 @@ TEST_F(HttpSpeechClientsTest, VllmStreamWithoutDoneEventJoinsItsDeltas) {
     at(clock, reply, 5, sse(R"({"choices":[],"usage":{"prompt_tokens":10}})") + sse("[DONE]"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpTranscriptionSettings settings;
-  const auto uploads = two_uploads();
-  HttpTranscriptionClient client(transport, settings, uploads, true, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = transcribe(settings, true, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   EXPECT_DOUBLE_EQ(m.ttft.mean_ms(), 40.0);
@@ -309,17 +310,11 @@ TEST_F(HttpSpeechClientsTest, TranscriptionStreamCutShortAndEmptyTranscriptFail)
     }
     reply.whole(200, "application/json", R"({"text":""})");
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpTranscriptionSettings settings;
-  const auto uploads = two_uploads();
-  HttpTranscriptionClient client(transport, settings, uploads, true, clock);
-  const auto result = run(client, 2, 1, clock);
+  const auto result = transcribe(settings, true, 2, clock);
   EXPECT_EQ(result.records[0].status.code, 14);  // UNAVAILABLE: cut mid-body
   EXPECT_EQ(result.records[1].status.error_class, "no_text");
 }
-
-std::vector<Prompt> one_prompt() { return {{"p0", "Hello there."}}; }
 
 TEST_F(HttpSpeechClientsTest, RawPcmSplitMidSampleGivesTtfbTtfaGapsAndRtf) {
   mocks::ScriptedClock clock;
@@ -332,12 +327,8 @@ TEST_F(HttpSpeechClientsTest, RawPcmSplitMidSampleGivesTtfbTtfaGapsAndRtf) {
     at(clock, reply, 100, std::string(4800, '\0'));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpSpeechSettings settings;
-  const auto prompts = one_prompt();
-  HttpSpeechClient client(transport, settings, prompts, false, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = speak(settings, false, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   const auto c = counters<HttpSpeechPipeline>(m, "audio");
@@ -357,13 +348,9 @@ TEST_F(HttpSpeechClientsTest, WavHeaderAloneFirstIsAByteButNotAudio) {
     at(clock, reply, 20, std::string(3200, '\0'));  // 0.1 s at the header's 16 kHz
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpSpeechSettings settings;
   settings.response_format = "wav";
-  const auto prompts = one_prompt();
-  HttpSpeechClient client(transport, settings, prompts, false, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = speak(settings, false, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   EXPECT_DOUBLE_EQ(m.ttfb.mean_ms(), 30.0);
@@ -385,12 +372,8 @@ TEST_F(HttpSpeechClientsTest, SseAudioEventsWithAnEmptyDeltaFirst) {
     at(clock, reply, 5, sse(R"({"type":"speech.audio.done","usage":{"input_tokens":2}})"));
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpSpeechSettings settings;
-  const auto prompts = one_prompt();
-  HttpSpeechClient client(transport, settings, prompts, true, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = speak(settings, true, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   EXPECT_DOUBLE_EQ(m.ttfb.mean_ms(), 10.0);
@@ -408,15 +391,11 @@ TEST_F(HttpSpeechClientsTest, CosyVoiceRawPcmWithNoContentTypeAtItsConfiguredRat
     at(clock, reply, 600, std::string(44100, '\0'));  // one sentence: 1 s at 22050 Hz
     reply.end();
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpSpeechSettings settings;
   settings.dialect = "cosyvoice";
   settings.path = "/inference_sft";
   settings.sample_rate_hz = 22050;
-  const auto prompts = one_prompt();
-  HttpSpeechClient client(transport, settings, prompts, false, clock);
-  const auto result = run(client, 1, 1, clock);
+  const auto result = speak(settings, false, 1, clock);
   ASSERT_TRUE(result.records[0].ok()) << result.records[0].status.message;
   const auto m = summarize_window(result.records, result.window);
   EXPECT_DOUBLE_EQ(m.ttfa.mean_ms(), 600.0);
@@ -445,12 +424,8 @@ TEST_F(HttpSpeechClientsTest, SpeechFailuresAreCountedByClass) {
         return reply.whole(429, "application/json", R"({"error":{"message":"slow down"}})", {{"Retry-After", "2"}});
     }
   });
-  mocks::FakeHttpServer server(handler_);
-  HttpTransport transport(http_for(server), clock);
   HttpSpeechSettings settings;
-  const auto prompts = one_prompt();
-  HttpSpeechClient client(transport, settings, prompts, true, clock);
-  const auto result = run(client, 4, 1, clock);
+  const auto result = speak(settings, true, 4, clock);
   const auto m = summarize_window(result.records, result.window);
   EXPECT_EQ(m.completed, 0u);
   EXPECT_EQ(m.errors_by_status.at("no_done"), 1u);

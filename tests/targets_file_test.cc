@@ -6,6 +6,8 @@
 
 #include "harness/input_error.h"
 #include "harness/pipelines/kserve_stream/kserve_settings.h"
+#include "harness/pipelines/http_speech/speech_settings.h"
+#include "harness/pipelines/http_transcription/transcription_settings.h"
 #include "harness/pipelines/openai_chat/openai_settings.h"
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
@@ -276,6 +278,55 @@ TEST(ExampleTargets, TheLlmExamplesLoad) {
   const auto llm = load_targets(dir / "llm.json", lookup);
   EXPECT_EQ(llm.at(0).concurrency, (std::vector<std::size_t>{1, 4, 10, 32}));
   EXPECT_TRUE(llm.at(0).embedded());
+}
+
+TEST(ExampleTargets, TheHttpSpeechExamplesLoad) {
+  auto lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "OPENAI_API_KEY") return "sk-example";
+    return std::nullopt;
+  };
+  const auto dir = std::filesystem::path(VOXPERF_SOURCE_DIR) / "targets";
+  const auto whisper = load_targets(dir / "examples/whisper-cpp.json", lookup);
+  const auto& w = whisper.at(0).settings_as<HttpTranscriptionSettings>();
+  EXPECT_EQ(w.path, "/inference");
+  EXPECT_TRUE(w.model_name.empty()) << "whisper.cpp's /inference has no model field";
+  const auto openai = load_targets(dir / "examples/openai-speech.json", lookup);
+  EXPECT_EQ(openai.at(1).settings_as<HttpSpeechSettings>().sample_rate_hz, 24000);
+  const auto cosy = load_targets(dir / "examples/cosyvoice-fastapi.json", lookup);
+  const auto& c = cosy.at(0).settings_as<HttpSpeechSettings>();
+  EXPECT_EQ(c.path, "/inference_sft");
+  EXPECT_EQ(c.sample_rate_hz, 24000);
+  const auto sweep = load_targets(dir / "http-speech.json", lookup);
+  EXPECT_EQ(sweep.at(0).concurrency, (std::vector<std::size_t>{4, 16, 64, 128}));
+  EXPECT_EQ(sweep.at(3).settings_as<HttpSpeechSettings>().sample_rate_hz, 22050);
+}
+
+TEST(TargetsFileHttp, HttpSpeechFieldsAreChecked) {
+  const auto dir = std::filesystem::temp_directory_path() / ("voxperf-http-speech-fields-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "p.txt") << "hello there\n";
+  auto error_for = [&](const std::string& target) {
+    std::ofstream(dir / "t.json") << R"({"targets": [)" + target + "]}";
+    try {
+      load_targets(dir / "t.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string base = R"("model": "m", "endpoint": "http://h:1", "concurrency": [1], "data": "p.txt")";
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_speech", "modes": ["audio"], "response_format": "mp3"})")
+                .find("targets[0].response_format: 'mp3' can not be timed"), std::string::npos);
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_speech", "modes": ["audio"], "dialect": "piper"})")
+                .find("targets[0].dialect: 'piper': use openai or cosyvoice"), std::string::npos);
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_speech", "modes": ["audio"], "dialect": "cosyvoice", "speed": 2})")
+                .find("targets[0].speed: applies to the openai dialect"), std::string::npos);
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_transcription", "modes": ["upload"], "response_format": "srt"})")
+                .find("targets[0].response_format: 'srt' is not read here"), std::string::npos);
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_transcription", "modes": ["upload"], "path": "inference"})")
+                .find("targets[0].path: must start with '/'"), std::string::npos);
+  EXPECT_NE(error_for("{" + base + R"(, "kind": "http_transcription", "modes": ["upload"], "form": {"x": [1]}})")
+                .find("targets[0].form.x: must be a string, number or boolean"), std::string::npos);
 }
 
 TEST(ExpandEnvironment, ReplacesVariablesAndNeverEchoesValues) {
