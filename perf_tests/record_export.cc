@@ -51,6 +51,7 @@ void RecordExport::write(const std::string& case_name, const std::string& side, 
     if (!r.status.error_class.empty()) line["error_class"] = r.status.error_class;
     if (r.sent) line["sent_ns"] = ns(*r.sent);
     if (r.end) line["end_ns"] = ns(*r.end);
+    if (r.first_byte) line["first_byte_ns"] = ns(*r.first_byte);  // HTTP: the first body byte (TTFB)
     if (r.input_tokens) line["input_tokens"] = *r.input_tokens;
     if (r.output_tokens) line["output_tokens"] = *r.output_tokens;
     nlohmann::json responses = nlohmann::json::array();
