@@ -16,6 +16,14 @@ HttpSettings http_settings(const Target& target, const std::string& address, boo
   return http;
 }
 
+std::string served_models(HttpTransport& transport) {
+  auto reply = transport.fetch({"GET", "/v1/models", "", {}});
+  if (!reply.status.ok()) return nlohmann::json{{"error", reply.status.message}}.dump();
+  const auto models = nlohmann::json::parse(reply.body, nullptr, false);
+  if (models.is_discarded()) return nlohmann::json{{"error", "GET /v1/models: not JSON"}}.dump();
+  return models.dump();
+}
+
 std::vector<std::pair<std::string, std::string>> form_fields(Fields& fields, const std::string& key) {
   std::vector<std::pair<std::string, std::string>> out;
   const nlohmann::json* object = fields.find(key);

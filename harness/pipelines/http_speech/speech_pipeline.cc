@@ -30,11 +30,7 @@ std::unique_ptr<RequestClient> HttpSpeechTarget::client(const std::string& mode,
 
 std::string HttpSpeechTarget::server_config() {
   if (settings_.dialect != "openai") return nlohmann::json{{"dialect", settings_.dialect}}.dump();
-  auto reply = transport_->fetch({"GET", "/v1/models", "", {}});
-  if (!reply.status.ok()) return nlohmann::json{{"error", "GET /v1/models: " + reply.status.message}}.dump();
-  const auto models = nlohmann::json::parse(reply.body, nullptr, false);
-  if (models.is_discarded()) return nlohmann::json{{"error", "GET /v1/models: not JSON"}}.dump();
-  return models.dump();
+  return served_models(*transport_);
 }
 
 std::shared_ptr<const PipelineSettings> HttpSpeechPipeline::parse(Fields& fields, const std::filesystem::path& base) const {

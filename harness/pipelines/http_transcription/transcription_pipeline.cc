@@ -51,11 +51,7 @@ std::unique_ptr<RequestClient> HttpTranscriptionTarget::client(const std::string
 
 std::string HttpTranscriptionTarget::server_config() {
   // No standard route describes a transcription server; OpenAI-style ones list their models.
-  auto reply = transport_->fetch({"GET", "/v1/models", "", {}});
-  if (!reply.status.ok()) return nlohmann::json{{"error", "GET /v1/models: " + reply.status.message}}.dump();
-  const auto models = nlohmann::json::parse(reply.body, nullptr, false);
-  if (models.is_discarded()) return nlohmann::json{{"error", "GET /v1/models: not JSON"}}.dump();
-  return models.dump();
+  return served_models(*transport_);
 }
 
 std::shared_ptr<const PipelineSettings> HttpTranscriptionPipeline::parse(Fields& fields,

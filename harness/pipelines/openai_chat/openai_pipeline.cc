@@ -65,11 +65,7 @@ std::unique_ptr<RequestClient> OpenAiChatTarget::client(const std::string& mode,
 }
 
 std::string OpenAiChatTarget::server_config() {
-  auto reply = transport_->fetch({"GET", "/v1/models", "", {}});
-  if (!reply.status.ok()) return nlohmann::json{{"error", reply.status.message}}.dump();
-  const auto models = nlohmann::json::parse(reply.body, nullptr, false);
-  if (models.is_discarded()) return nlohmann::json{{"error", "GET /v1/models: not JSON"}}.dump();
-  return models.dump();
+  return served_models(*transport_);
 }
 
 std::string OpenAiChatTarget::check_model() {
