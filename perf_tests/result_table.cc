@@ -146,6 +146,7 @@ std::string ResultTable::markdown() const {
     }
     out << "\n";
   }
+  for (const auto& search : sla_) out << sla_markdown(search);
   for (const auto& [target, entry] : gpu_) {
     const auto gpu = telemetry::combine_windows(entry.windows);
     out << "### GPU: " << target << "\n\n| Metric | Peak | Mean |\n| :--- | ---: | ---: |\n";

@@ -14,6 +14,7 @@
 #include "harness/telemetry/gpu_stats.h"
 #include "harness/window_metrics.h"
 #include "perf_tests/case_name.h"
+#include "perf_tests/sla_report.h"
 
 namespace voxperf::bench {
 
@@ -47,7 +48,9 @@ class ResultTable {
   // The GPU readings of one of the target's windows, and where they came from ("nvml"; and why there were
   // none, when there were none).
   void add_gpu(const std::string& target, const telemetry::GpuStats& gpu, const std::string& source);
-  // The latency tables, then one GPU table per target that had GPU telemetry (Metric | Peak | Mean).
+  // An SLA search's probes and answer.
+  void add_sla(SlaSearchReport report) { sla_.push_back(std::move(report)); }
+  // The latency tables, the SLA searches, then one GPU table per target that had GPU telemetry (Metric | Peak | Mean).
   std::string markdown() const;
   // One line per case, every counter of the cases' pipelines in its own column (common counters first, then
   // each pipeline's in registry order); times in ms, WER as a fraction, empty when n/a.
@@ -61,7 +64,8 @@ class ResultTable {
     std::vector<telemetry::GpuStats> windows;
     std::string source;
   };
-  std::map<std::string, TargetGpu> gpu_;  // by "<pipeline>/<model>/<profile>"
+  std::map<std::string, TargetGpu> gpu_;
+  std::vector<SlaSearchReport> sla_;  // by "<pipeline>/<model>/<profile>"
   struct InstancesRow {
     std::string load;  // concurrency or request rate, per instance
     bool open_loop;

@@ -45,6 +45,13 @@ std::string target_json(const Target& t) {
     out["max_windows"] = t.stability.max_windows;
   }
   if (t.stability.latency_threshold_ms) out["latency_threshold_ms"] = *t.stability.latency_threshold_ms;
+  if (t.sla.search) {
+    json bounds = json::object();
+    for (const auto& b : t.sla.bounds) bounds[b.counter] = b.at_most ? json(b.limit) : json{{"min", b.limit}};
+    out["sla"] = bounds;
+    out["sla_search"] = {{"min", t.sla.search->min}, {"max", t.sla.search->max},
+                         {"tail_samples", t.sla.search->tail_samples}};
+  }
   t.settings->describe(out);
   return out.dump();
 }

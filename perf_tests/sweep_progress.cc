@@ -41,6 +41,11 @@ void SweepProgress::start(const std::string& case_name) {
   out_ << line << "\n" << std::flush;
 }
 
+void SweepProgress::note(const std::string& text) {
+  std::lock_guard lock(out_mutex_);
+  out_ << "voxperf_bench:   " << text << "\n" << std::flush;
+}
+
 SweepProgress::Watch::Watch(SweepProgress& progress, LoadDriver& driver) : progress_(progress) {
   if (!progress_.live_) return;
   const TimePoint started = progress_.clock_.now();

@@ -33,6 +33,9 @@ class SweepProgress {
   // The next window starts: prints its line.
   void start(const std::string& case_name);
 
+  // A line within the current case (an SLA search's probe), not counted as a window.
+  void note(const std::string& text);
+
   // While it exists, a thread redraws the live line for `driver` every 500 ms (only when live).
   class Watch {
    public:

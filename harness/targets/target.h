@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/sla.h"
 #include "harness/slo.h"
 #include "harness/stability.h"
 
@@ -61,6 +62,8 @@ struct Target {
   std::chrono::milliseconds window{5000};
   StabilityRule stability;
   Slo slo;  // per-request objectives: goodput_rps counts the requests that met them
+  // Bounds on a level's counters and the concurrency range to search: one ".../sla" case per mode.
+  Sla sla;
   TlsSettings tls;
   // Headers sent with every call ("metadata" in a gRPC target's file, "headers" in an HTTP one). `metadata` holds the values with ${VARS} expanded: secrets, never printed or
   // written anywhere. `metadata_as_written` keeps the file's text ("Bearer ${NGC_API_KEY}") for reports.

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "harness/input_error.h"
+#include "harness/pipelines/common_counters.h"
 #include "harness/pipelines/registry.h"
 #include "harness/targets/fields.h"
 
@@ -69,6 +70,54 @@ Slo read_slo(const json& value, const std::string& path, const fs::path& file) {
     fields.fail(key, "is not a bound voxperf knows (" + known + ")");
   }
   return slo;
+}
+
+// "sla": {"ttfb_p95_ms": 2000, "throughput_rps": {"min": 5}}: a number is an upper bound, {"min": X} a lower one
+// (harness/sla.h). Every counter must be one that the target's cases report in every mode it lists.
+std::vector<SlaBound> read_sla(const json& value, const std::string& path, const fs::path& file,
+                               const Pipeline& pipeline, const std::vector<std::string>& modes) {
+  Fields fields(value, path, file);
+  if (!value.is_object() || value.empty()) {
+    fields.fail("", "must be an object of bounds on counters, e.g. {\"ttfb_p95_ms\": 2000, \"rtf_p95\": 1.0}");
+  }
+  std::vector<SlaBound> bounds;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    for (const auto& mode : modes) {
+      std::vector<std::string> names;
+      for (const auto& spec : common_counters()) names.push_back(spec.name);
+      for (const auto& spec : pipeline.counters(mode)) names.push_back(spec.name);
+      if (std::find(names.begin(), names.end(), it.key()) == names.end()) {
+        std::string known;
+        for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+        fields.fail(it.key(), "is not a counter of " + pipeline.kind() + " cases in mode " + mode + " (" + known + ")");
+      }
+    }
+    SlaBound bound{it.key(), 0.0, true};
+    if (it->is_object()) {
+      Fields limit(*it, path + "." + it.key(), file);
+      const auto max = limit.number("max", -1e12, 1e12), min = limit.number("min", -1e12, 1e12);
+      limit.reject_unknown();
+      if (max.has_value() == min.has_value()) limit.fail("", "give one of {\"max\": X} or {\"min\": X}");
+      bound.at_most = max.has_value();
+      bound.limit = max ? *max : *min;
+    } else {
+      bound.limit = *fields.number(it.key(), -1e12, 1e12);
+    }
+    bounds.push_back(bound);
+  }
+  return bounds;
+}
+
+SlaRange read_sla_search(const json& value, const std::string& path, const fs::path& file) {
+  Fields fields(value, path, file);
+  if (!value.is_object()) fields.fail("", "must be an object {\"min\": 1, \"max\": 512}");
+  SlaRange range;
+  if (auto n = fields.integer("min", 1, 100'000)) range.min = static_cast<std::size_t>(*n);
+  if (auto n = fields.integer("max", 1, 100'000)) range.max = static_cast<std::size_t>(*n);
+  if (auto n = fields.integer("tail_samples", 1, 1000)) range.tail_samples = static_cast<std::size_t>(*n);
+  fields.reject_unknown();
+  if (range.max < range.min) fields.fail("max", "is below min (" + std::to_string(range.min) + ")");
+  return range;
 }
 
 TlsSettings read_tls(const json& value, const std::string& path, const fs::path& file, const fs::path& base) {
@@ -190,8 +239,8 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
       fields.fail("modes", "'" + mode + "' is not a mode of " + target.kind + " (" + names + ")");
     }
   }
-  // Closed loop, open loop or both; at least one.
-  if (fields.has("concurrency") || !fields.has("request_rate")) {
+  // Closed loop, open loop or both; at least one, unless an SLA search finds the concurrency.
+  if (fields.has("concurrency") || (!fields.has("request_rate") && !fields.has("sla_search"))) {
     for (long long c : fields.integers("concurrency", 1, 100'000)) target.concurrency.push_back(static_cast<std::size_t>(c));
   }
   if (fields.has("request_rate")) target.request_rate = fields.numbers("request_rate", 0.001, 1e6);
@@ -225,6 +274,17 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
   target.settings = pipeline.parse(fields, base);
   target.modes = pipeline.case_modes(target.modes, *target.settings);
   if (const json* slo = fields.find("slo")) target.slo = read_slo(*slo, path + ".slo", file);
+  if (const json* sla = fields.find("sla")) target.sla.bounds = read_sla(*sla, path + ".sla", file, pipeline, target.modes);
+  if (const json* search = fields.find("sla_search")) {
+    if (target.sla.bounds.empty()) fields.fail("sla_search", "needs \"sla\": the bounds to search against");
+    target.sla.search = read_sla_search(*search, path + ".sla_search", file);
+    if (target.endpoints.size() > 1) {
+      fields.fail("sla_search", "searches one instance: give it a target with one endpoint (the planner combines "
+                                "instances from a group's aggregate cases)");
+    }
+  } else if (!target.sla.bounds.empty()) {
+    fields.fail("sla", "needs \"sla_search\": {\"min\": 1, \"max\": 512}, the range of concurrency to search");
+  }
 
   if (const json* tls = fields.find("tls")) {
     target.tls = read_tls(*tls, path + ".tls", file, base);
