@@ -427,5 +427,46 @@ TEST_F(TargetsFile, KServeStreamErrorsNameTheField) {
             std::string::npos);
 }
 
+TEST_F(TargetsFile, SlaBoundsAndSearchRange) {
+  const auto targets = load(R"({"targets": [{"model": "m", "kind": "riva_tts", "endpoint": "embedded",
+    "modes": ["stream", "batch"], "data": "prompts.txt",
+    "sla": {"ttfa_p99_ms": 500, "throughput_rps": {"min": 2.5}}, "sla_search": {"min": 2, "max": 64, "tail_samples": 5}}]})");
+  const Target& t = targets.at(0);
+  EXPECT_TRUE(t.concurrency.empty());  // the search finds it: no c:N cases needed
+  ASSERT_EQ(t.sla.bounds.size(), 2u);
+  EXPECT_EQ(t.sla.bounds[0].text(), "throughput_rps >= 2.5");
+  EXPECT_EQ(t.sla.bounds[1].text(), "ttfa_p99_ms <= 500");
+  ASSERT_TRUE(t.sla.search);
+  EXPECT_EQ(t.sla.search->min, 2u);
+  EXPECT_EQ(t.sla.search->max, 64u);
+  EXPECT_EQ(t.sla.search->tail_samples, 5u);
+}
+
+TEST_F(TargetsFile, SlaMistakesNameTheField) {
+  const std::string head = R"({"targets": [{"model": "m", "kind": "riva_tts", "endpoint": "embedded", "modes": ["stream", "batch"],
+    "data": "prompts.txt", "concurrency": [1], )";
+  // inter_chunk_mean_ms is a stream counter only: a bound must hold in every mode the target lists.
+  EXPECT_NE(error_of(head + R"("sla": {"inter_chunk_mean_ms": 5}, "sla_search": {}}]})")
+                .find("targets[0].sla.inter_chunk_mean_ms: is not a counter of riva_tts cases in mode batch"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfb_p95_ms": 5}, "sla_search": {}}]})").find("targets[0].sla.ttfb_p95_ms: is not a counter"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfa_mean_ms": 5}}]})").find("targets[0].sla: needs \"sla_search\""), std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla_search": {"max": 8}}]})").find("targets[0].sla_search: needs \"sla\""), std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfa_mean_ms": 5}, "sla_search": {"min": 16, "max": 8}}]})")
+                .find("targets[0].sla_search.max: is below min (16)"), std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfa_mean_ms": {"below": 5}}, "sla_search": {}}]})").find("targets[0].sla.ttfa_mean_ms.below"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfa_mean_ms": "fast"}, "sla_search": {}}]})").find("targets[0].sla.ttfa_mean_ms"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {}, "sla_search": {}}]})").find("targets[0].sla: must be an object of bounds"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + R"("sla": {"ttfa_mean_ms": 5}, "sla_search": {"min": 0}}]})").find("targets[0].sla_search.min"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"targets": [{"model": "m", "kind": "riva_tts", "endpoints": ["a:1", "b:1"], "modes": ["batch"],
+    "data": "prompts.txt", "sla": {"ttfa_mean_ms": 5}, "sla_search": {}}]})").find("targets[0].sla_search: searches one instance"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace voxperf
