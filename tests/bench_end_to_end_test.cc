@@ -197,5 +197,40 @@ TEST_F(BenchEndToEnd, ABadInjectedFaultIsAnInputError) {
   EXPECT_NE(output_.find("--fault-stall"), std::string::npos) << output_;
 }
 
+// SLA searches over real traffic to the reference server, with bounds whose answers do not depend on the
+// machine: one that every level meets up to max (probes 1, 2, 4: max_concurrency is max), and one that no
+// level meets (throughput of a million requests/s: the first probe ends it). The report prints every probe.
+TEST_F(BenchEndToEnd, SlaSearchesOverRealTrafficEndAtMaxOrAtTheFirstProbe) {
+  const std::string data = std::string(VOXPERF_SOURCE_DIR) + "/data/";
+  ASSERT_EQ(run(R"({"targets": [
+    {"model": "espeak-ng", "profile": "bs4", "kind": "riva_tts", "endpoint": "embedded", "modes": ["batch"],
+     "requests_per_window": 8, "warmup_requests": 1, "data": ")" + data + R"(tts_prompts.txt",
+     "sla": {"latency_mean_ms": 600000}, "sla_search": {"min": 1, "max": 4}},
+    {"model": "espeak-ng", "profile": "bs8", "kind": "http_speech", "endpoint": "embedded", "modes": ["audio"],
+     "warmup_requests": 1, "data": ")" + data + R"(tts_prompts.txt",
+     "sla": {"throughput_rps": {"min": 1000000}, "latency_p90_ms": 600000}, "sla_search": {"min": 2, "max": 64, "tail_samples": 2}}
+  ]})"), 0) << output_;
+  const auto* met = find_case("TTS/espeak-ng/bs4/batch/sla");
+  ASSERT_NE(met, nullptr) << output_;
+  EXPECT_EQ((*met)["max_concurrency"].get<double>(), 4);
+  EXPECT_EQ((*met)["probes"].get<double>(), 3);
+  EXPECT_FALSE(met->contains("broke_concurrency"));
+  EXPECT_EQ((*met)["at_max.requests"].get<double>(), 8);
+  EXPECT_EQ((*met)["at_max.errors"].get<double>(), 0);
+  EXPECT_GT((*met)["at_max.throughput_rps"].get<double>(), 0);
+  EXPECT_EQ((*met)["label"].get<std::string>(), "SLA: max concurrency 4, every level met it up to max 4 (the true limit may be higher)");
+  const auto* none = find_case("HTTP-TTS/espeak-ng/bs8/audio/sla");
+  ASSERT_NE(none, nullptr) << output_;
+  EXPECT_EQ((*none)["max_concurrency"].get<double>(), 0);
+  EXPECT_EQ((*none)["probes"].get<double>(), 1);
+  EXPECT_EQ((*none)["broke_concurrency"].get<double>(), 2);
+  EXPECT_EQ((*none)["at_break.requests"].get<double>(), 20);  // 2 beyond the P90: 2 / 0.1
+  EXPECT_NE((*none)["label"].get<std::string>().find("SLA: not even c=2 met it (throughput_rps "), std::string::npos);
+  const std::string report = read_all(dir_ / "report" / "report.md");
+  EXPECT_NE(report.find("### TTS/espeak-ng/bs4/batch/sla: SLA search"), std::string::npos) << report;
+  EXPECT_NE(report.find("| 3 | 4 |"), std::string::npos) << report;
+  EXPECT_NE(report.find("Each probe has at least 20 requests (2 beyond the highest percentile bounded)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace voxperf::testing

@@ -302,6 +302,7 @@ TEST(CaseCounters, StreamingAsrCountersEqualTheScriptedTimings) {
   // Unpaced, every chunk leaves at the request's start, so the server tail runs from there to the final.
   EXPECT_NEAR(result.counter("server_tail_mean_ms"), (45 + 85) / 2.0, kNear);
   EXPECT_NEAR(result.counter("server_tail_p99_ms"), 45 + 0.99 * 40, kNear);
+  EXPECT_NEAR(result.counter("server_tail_p95_ms"), 45 + 0.95 * 40, kNear);
   EXPECT_NEAR(result.counter("first_partial_mean_ms"), (30 + 20) / 2.0, kNear);
   EXPECT_NEAR(result.counter("latency_mean_ms"), 65, kNear);  // to the final: 45 and 85
   EXPECT_NEAR(result.counter("latency_p90_ms"), 45 + 0.9 * 40, kNear);

@@ -19,6 +19,22 @@
 namespace voxperf::plan {
 namespace {
 
+// "^(ASR/pocketsphinx/default/stream/|TTS/espeak-ng/bs8/stream/)": every case of each pipeline's cases (its
+// SLA case, and its sweep rows), regex characters escaped; an exact case matches itself only.
+std::string sweep_filter_of(const Scenario& scenario) {
+  std::string out;
+  for (const auto& p : scenario.pipelines) {
+    std::string escaped;
+    for (char c : p.cases) {
+      if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) escaped += '\\';
+      escaped += c;
+    }
+    const bool exact = p.cases.find("/c:") != std::string::npos;
+    out += (out.empty() ? "" : "|") + escaped + (exact ? "$" : "/");
+  }
+  return "^(" + out + ")";
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"voxperf-plan: GPUs and cost for a scenario, from measured voxperf_bench results"};
   std::string scenario_file, out_file;
@@ -26,12 +42,27 @@ int run(int argc, char** argv) {
   app.add_option("scenario", scenario_file, "the scenario (JSON)")->required();
   app.add_option("--results", results, "results files (voxperf_bench --benchmark_out); default: the scenario's \"results\"");
   app.add_option("--out", out_file, "also write the Markdown here");
+  bool sweep_targets = false, sweep_filter = false;
+  app.add_flag("--sweep-targets", sweep_targets, "print the scenario's targets files, one per line, and exit (tools/sweep --plan)");
+  app.add_flag("--sweep-filter", sweep_filter,
+               "print a --benchmark_filter for the cases its pipelines read, and exit (tools/sweep --plan)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? 0 : 2;
   }
   Scenario scenario = load_scenario(scenario_file);
+  if (sweep_targets) {
+    if (scenario.targets.empty()) {
+      throw InputError(scenario_file + ": no \"targets\": nothing to measure; voxperf-plan plans from its \"results\"");
+    }
+    for (const auto& t : scenario.targets) std::cout << t.string() << "\n";
+    return 0;
+  }
+  if (sweep_filter) {
+    std::cout << sweep_filter_of(scenario) << "\n";
+    return 0;
+  }
   if (!results.empty()) scenario.results.assign(results.begin(), results.end());
   const MeasuredCases cases(scenario.results);
   std::vector<PipelinePlan> plans;

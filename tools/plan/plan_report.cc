@@ -1,6 +1,7 @@
 #include "tools/plan/plan_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -16,6 +17,17 @@ std::string money(double usd) {
   char text[32];
   std::snprintf(text, sizeof text, usd >= 0.01 ? "$%.2f" : "$%.4f", usd);
   return text;
+}
+
+std::string capitalized(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// ASR:TTS as the NIM report writes it: "1:2.2" when TTS needs more, "47.6:1" when ASR does.
+std::string ratio_text(std::size_t asr, std::size_t tts) {
+  if (tts >= asr) return "1:" + grouped(static_cast<double>(tts) / static_cast<double>(asr), 1);
+  return grouped(static_cast<double>(asr) / static_cast<double>(tts), 1) + ":1";
 }
 
 std::string cite(const Figure& f) { return "`" + f.case_name + "` " + f.counter; }
@@ -47,19 +59,19 @@ void pipeline_section(std::ostringstream& out, const Scenario& s, const Pipeline
   out << "- Per instance: " << grouped(p.measured.value) << " (" << cite(p.measured) << ")";
   if (d.headroom_percent > 0) out << " x (1 - " << grouped(d.headroom_percent, 1) << " % headroom)";
   out << " = **" << p.planned << " " << units.demand << "**\n";
-  out << "- GPUs, one instance per GPU: ceil(" << grouped(p.demand_streams, 1) << " / " << p.planned << ") = **" << p.gpus
-      << "**\n";
+  out << "- " << capitalized(s.counted_as) << ", one instance each: ceil(" << grouped(p.demand_streams, 1) << " / " << p.planned << ") = **"
+      << grouped(static_cast<double>(p.gpus)) << "**\n";
   for (const auto& v : p.variants) {
     out << "- " << v.sharing.name << " (" << v.scaling_text << "): " << p.planned << " x " << grouped(v.scaling, 2)
         << " = " << v.per_gpu << " per GPU, ceil(" << grouped(p.demand_streams, 1) << " / " << v.per_gpu << ") = **"
-        << v.gpus << " GPUs**\n";
+        << v.gpus << " " << s.counted_as << "**\n";
   }
   if (!p.rate) {
     out << "- Capacity per day: n/a (no " << units.rate_counter << " in " << p.measured.case_name << ")\n\n";
     return;
   }
   const CostPlan& c = *p.cost;
-  out << "- Capacity per GPU (one instance): " << grouped(p.rate->value, 2) << " (" << cite(*p.rate) << ") x "
+  out << "- Capacity per " << s.gpu_name << " (one instance): " << grouped(p.rate->value, 2) << " (" << cite(*p.rate) << ") x "
       << p.planned << "/" << grouped(p.measured.value) << " x " << (d.role == Role::kAsr ? "24 h" : "86,400 s") << " = **"
       << grouped(c.units_per_gpu_day) << " " << units.day_unit << " per day**";
   for (const auto& v : p.variants) {
@@ -75,7 +87,7 @@ void pipeline_section(std::ostringstream& out, const Scenario& s, const Pipeline
   }
   if (d.cloud_price_usd) {
     out << "- Cloud reference: " << money(*d.cloud_price_usd) << " per " << units.block;
-    if (c.cloud_ratio) out << ": **" << grouped(*c.cloud_ratio, 1) << "x** the cost of one instance per GPU";
+    if (c.cloud_ratio) out << ", **" << grouped(*c.cloud_ratio, 1) << "x** the own cost (one instance each)";
     out << "\n";
   }
   if (c.break_even_days) {
@@ -90,10 +102,10 @@ void pipeline_section(std::ostringstream& out, const Scenario& s, const Pipeline
 
 std::string gpus_cell(const PipelinePlan* p) {
   if (!p) return "-";
-  std::string cell = std::to_string(p->gpus);
+  std::string cell = grouped(static_cast<double>(p->gpus));
   std::string shared;
   for (const auto& v : p->variants) {
-    shared += (shared.empty() ? "" : ", ") + std::to_string(v.gpus) + " with " + v.sharing.name;
+    shared += (shared.empty() ? "" : ", ") + grouped(static_cast<double>(v.gpus)) + " with " + v.sharing.name;
   }
   return shared.empty() ? cell : cell + " (" + shared + ")";
 }
@@ -139,8 +151,8 @@ std::string plan_markdown(const Scenario& s, const std::vector<PipelinePlan>& pl
   }
   const bool ratio = std::count(roles.begin(), roles.end(), Role::kAsr) && std::count(roles.begin(), roles.end(), Role::kTts);
   out << "## Summary\n\n| Scenario |";
-  for (Role role : roles) out << " " << role_name(role) << " GPUs |";
-  out << " Total GPUs |" << (ratio ? " ASR:TTS |" : "") << "\n| :--- |";
+  for (Role role : roles) out << " " << role_name(role) << " " << s.counted_as << " |";
+  out << " Total " << s.counted_as << " |" << (ratio ? " ASR:TTS |" : "") << "\n| :--- |";
   for (std::size_t i = 0; i < roles.size() + 1 + (ratio ? 1 : 0); ++i) out << " ---: |";
   out << "\n";
   for (const auto& row : s.rows) {
@@ -159,17 +171,17 @@ std::string plan_markdown(const Scenario& s, const std::vector<PipelinePlan>& pl
         most += p->gpus;
       }
     }
-    out << " " << (fewest == most ? std::to_string(most) : std::to_string(fewest) + "-" + std::to_string(most)) << " |";
+    const auto count = [](std::size_t n) { return grouped(static_cast<double>(n)); };
+    out << " " << (fewest == most ? count(most) : count(fewest) + "-" + count(most)) << " |";
     if (ratio) {
       const PipelinePlan* asr = by_role.count(Role::kAsr) ? by_role[Role::kAsr] : nullptr;
       const PipelinePlan* tts = by_role.count(Role::kTts) ? by_role[Role::kTts] : nullptr;
-      out << " " << (asr && tts ? "1:" + grouped(static_cast<double>(tts->gpus) / static_cast<double>(asr->gpus), 1) : "-")
-          << " |";
+      out << " " << (asr && tts ? ratio_text(asr->gpus, tts->gpus) : "-") << " |";
     }
     out << "\n";
   }
-  out << "\nTotal GPUs: with every pipeline on its fewest GPUs (shared) - with one instance per GPU. ASR:TTS: one "
-         "instance per GPU.\n";
+  out << "\nTotal: every pipeline on its fewest " << s.counted_as << " (shared) - one instance each. ASR:TTS: one "
+         "instance each.\n";
   return out.str();
 }
 

@@ -149,6 +149,7 @@ Scenario load_scenario(const fs::path& path) {
     Fields g(*gpu, "gpu", path);
     if (!gpu->is_object()) g.fail("", "must be an object {\"name\": ..., \"hourly_price_usd\": ...}");
     s.gpu_name = g.string("name").value_or("GPU");
+    s.counted_as = g.string("counted_as").value_or("GPUs");
     s.gpu_hourly_usd = g.number("hourly_price_usd", 0.0, 1e9);
     s.hardware_usd = g.number("hardware_price_usd", 0.0, 1e12);
     g.reject_unknown();

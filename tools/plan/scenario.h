@@ -62,6 +62,7 @@ struct Scenario {
   std::vector<std::filesystem::path> results;  // resolved against the scenario's folder
   std::vector<std::filesystem::path> targets;  // for tools/sweep --plan: targets files with the SLA cases
   std::string gpu_name = "GPU";
+  std::string counted_as = "GPUs";       // what the summary counts: "GPUs", or "machines" for CPU servers
   std::optional<double> gpu_hourly_usd;  // what one GPU (or machine) costs per hour to run
   std::optional<double> hardware_usd;    // what one costs to buy: break-even against the cloud
   std::vector<PipelineDemand> pipelines;
