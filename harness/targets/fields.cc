@@ -1,6 +1,7 @@
 #include "harness/targets/fields.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "harness/input_error.h"
 
@@ -8,6 +9,16 @@ namespace voxperf {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+
+json read_json_file(const fs::path& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string() + ": can not read the " + what);
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& error) {
+    throw InputError(path.string() + ": not valid JSON (" + error.what() + ")");
+  }
+}
 
 Fields::Fields(const json& object, std::string path, const fs::path& file)
     : object_(object), path_(std::move(path)), file_(file) {}

@@ -14,6 +14,9 @@
 
 namespace voxperf {
 
+// A JSON file's document. Throws InputError "FILE: can not read the WHAT" or "FILE: not valid JSON (...)".
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& what);
+
 class Fields {
  public:
   Fields(const nlohmann::json& object, std::string path, const std::filesystem::path& file);

@@ -14,6 +14,7 @@
 #include "harness/pipelines/common_counters.h"
 #include "harness/pipelines/registry.h"
 #include "harness/targets/fields.h"
+#include "harness/targets/sla_fields.h"
 
 namespace voxperf {
 namespace {
@@ -72,38 +73,23 @@ Slo read_slo(const json& value, const std::string& path, const fs::path& file) {
   return slo;
 }
 
-// "sla": {"ttfb_p95_ms": 2000, "throughput_rps": {"min": 5}}: a number is an upper bound, {"min": X} a lower one
-// (harness/sla.h). Every counter must be one that the target's cases report in every mode it lists.
+// "sla" (harness/targets/sla_fields.h): every counter must be one that the target's cases report in every mode
+// it lists.
 std::vector<SlaBound> read_sla(const json& value, const std::string& path, const fs::path& file,
                                const Pipeline& pipeline, const std::vector<std::string>& modes) {
+  auto bounds = read_sla_bounds(value, path, file);
   Fields fields(value, path, file);
-  if (!value.is_object() || value.empty()) {
-    fields.fail("", "must be an object of bounds on counters, e.g. {\"ttfb_p95_ms\": 2000, \"rtf_p95\": 1.0}");
-  }
-  std::vector<SlaBound> bounds;
-  for (auto it = value.begin(); it != value.end(); ++it) {
+  for (const auto& bound : bounds) {
     for (const auto& mode : modes) {
       std::vector<std::string> names;
       for (const auto& spec : common_counters()) names.push_back(spec.name);
       for (const auto& spec : pipeline.counters(mode)) names.push_back(spec.name);
-      if (std::find(names.begin(), names.end(), it.key()) == names.end()) {
+      if (std::find(names.begin(), names.end(), bound.counter) == names.end()) {
         std::string known;
         for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-        fields.fail(it.key(), "is not a counter of " + pipeline.kind() + " cases in mode " + mode + " (" + known + ")");
+        fields.fail(bound.counter, "is not a counter of " + pipeline.kind() + " cases in mode " + mode + " (" + known + ")");
       }
     }
-    SlaBound bound{it.key(), 0.0, true};
-    if (it->is_object()) {
-      Fields limit(*it, path + "." + it.key(), file);
-      const auto max = limit.number("max", -1e12, 1e12), min = limit.number("min", -1e12, 1e12);
-      limit.reject_unknown();
-      if (max.has_value() == min.has_value()) limit.fail("", "give one of {\"max\": X} or {\"min\": X}");
-      bound.at_most = max.has_value();
-      bound.limit = max ? *max : *min;
-    } else {
-      bound.limit = *fields.number(it.key(), -1e12, 1e12);
-    }
-    bounds.push_back(bound);
   }
   return bounds;
 }
@@ -365,14 +351,7 @@ std::string expand_environment(const std::string& text, const EnvironmentLookup&
 }
 
 std::vector<Target> load_targets(const fs::path& path, const EnvironmentLookup& lookup) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": can not read the targets file");
-  json document;
-  try {
-    document = json::parse(in);
-  } catch (const json::parse_error& error) {
-    throw InputError(path.string() + ": not valid JSON (" + error.what() + ")");
-  }
+  const json document = read_json_file(path, "targets file");
   Fields top(document, "(top level)", path);
   if (!document.is_object()) top.fail("", "must be an object {\"targets\": [...]}");
   top.string("description");

@@ -8,6 +8,7 @@
 
 #include "harness/input_error.h"
 #include "harness/targets/fields.h"
+#include "harness/targets/sla_fields.h"
 
 namespace voxperf::plan {
 namespace {
@@ -19,27 +20,6 @@ const json& object_at(Fields& fields, const std::string& key) {
   const json& value = fields.require(key);
   if (!value.is_object()) fields.fail(key, "must be an object");
   return value;
-}
-
-std::vector<SlaBound> read_bounds(const json& value, const std::string& path, const fs::path& file) {
-  Fields fields(value, path, file);
-  if (!value.is_object()) fields.fail("", "must be an object of bounds on counters, e.g. {\"ttfa_mean_ms\": 500}");
-  std::vector<SlaBound> out;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    SlaBound bound{it.key(), 0.0, true};
-    if (it->is_object()) {
-      Fields limit(*it, path + "." + it.key(), file);
-      const auto max = limit.number("max", -1e12, 1e12), min = limit.number("min", -1e12, 1e12);
-      limit.reject_unknown();
-      if (max.has_value() == min.has_value()) limit.fail("", "give one of {\"max\": X} or {\"min\": X}");
-      bound.at_most = max.has_value();
-      bound.limit = max ? *max : *min;
-    } else {
-      bound.limit = *fields.number(it.key(), -1e12, 1e12);
-    }
-    out.push_back(bound);
-  }
-  return out;
 }
 
 MultiInstance read_multi_instance(const json& value, const std::string& path, const fs::path& file) {
@@ -81,7 +61,7 @@ PipelineDemand read_pipeline(const std::string& key, const json& value, const st
   }
   if (auto v = fields.number("share", 0.0, 1.0)) p.share = *v;
   if (auto v = fields.number("streams_per_conversation", 0.0, 1e6)) p.streams_per_conversation = *v;
-  if (const json* sla = fields.find("sla")) p.sla = read_bounds(*sla, path + ".sla", file);
+  if (const json* sla = fields.find("sla")) p.sla = read_sla_bounds(*sla, path + ".sla", file);
   if (auto choose = fields.string("choose")) {
     if (*choose == "largest_meeting_sla") {
       p.choice = Choice::kLargestMeetingSla;
@@ -125,14 +105,7 @@ const char* role_name(Role role) {
 }
 
 Scenario load_scenario(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": can not read the scenario file");
-  json document;
-  try {
-    document = json::parse(in);
-  } catch (const json::parse_error& error) {
-    throw InputError(path.string() + ": not valid JSON (" + error.what() + ")");
-  }
+  const json document = read_json_file(path, "scenario file");
   Fields top(document, "(top level)", path);
   if (!document.is_object()) top.fail("", "must be an object {\"title\": ..., \"pipelines\": {...}, \"scenarios\": [...]}");
   Scenario s;
