@@ -410,5 +410,30 @@ TEST(AcceptRun, RefusesInvalidRunsAndSaysWhy) {
   EXPECT_THROW(accept_run(std::nullopt, asr, run_with({10}), test_policy(), {}, summary), InputError);
 }
 
+// An SLA case's answer is gated higher-is-better, and none of its at_max.* level figures is: two runs may
+// have found different levels, whose latencies are not comparable.
+TEST(CommittedPolicy, MaxConcurrencyIsHigherIsBetterAndLevelFiguresAreNotGated) {
+  const GatePolicy policy = read_policy(VOXPERF_SOURCE_DIR "/baselines/policy.json");
+  ASSERT_TRUE(policy.counters.count("max_concurrency"));
+  EXPECT_EQ(policy.counters.at("max_concurrency").better, Better::kHigher);
+  EXPECT_GE(policy.counters.at("max_concurrency").absolute, 1.0);  // one stream is never noise
+  for (const auto& [name, counter] : policy.counters) {
+    EXPECT_NE(name.rfind("at_max.", 0), 0u) << name;
+    EXPECT_NE(name.rfind("at_break.", 0), 0u) << name;
+  }
+  Baseline b = stored_baseline();
+  b.cases.clear();
+  b.cases["TTS/m/bs8/stream/sla"]["max_concurrency"] = {{86, 86, 84}, {88, 86, 86}, {84, 86, 86}};
+  Results fewer;
+  fewer.fingerprint = b.fingerprint;
+  fewer.cases["TTS/m/bs8/stream/sla"].counters["max_concurrency"] = {40, 42, 40, 41, 40};
+  fewer.cases["TTS/m/bs8/stream/sla"].repetitions = 5;
+  auto c = compare_with_baseline(b, fewer, policy);
+  EXPECT_EQ(row_for(c, "max_concurrency").verdict, Verdict::kRegressed);  // 86 -> 40 streams: fewer is worse
+  fewer.cases["TTS/m/bs8/stream/sla"].counters["max_concurrency"] = {172, 170, 172, 171, 172};
+  c = compare_with_baseline(b, fewer, policy);
+  EXPECT_EQ(row_for(c, "max_concurrency").verdict, Verdict::kImproved);
+}
+
 }  // namespace
 }  // namespace voxperf::gate
