@@ -36,6 +36,29 @@ ChannelPool::ChannelPool(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
   }
 }
 
+ChannelPool::~ChannelPool() {
+  std::unique_lock lock(holds_->mutex);
+  holds_->released.wait_for(lock, std::chrono::seconds(10), [&] { return holds_->count == 0; });
+}
+
+std::function<void(grpc::Status)> ChannelPool::held(std::function<void(grpc::Status)> callback) {
+  struct Hold {
+    explicit Hold(std::shared_ptr<Holds> h) : holds(std::move(h)) {
+      std::lock_guard lock(holds->mutex);
+      ++holds->count;
+    }
+    ~Hold() {
+      std::lock_guard lock(holds->mutex);
+      --holds->count;
+      holds->released.notify_all();
+    }
+    std::shared_ptr<Holds> holds;
+  };
+  return [hold = std::make_shared<Hold>(holds_), callback = std::move(callback)](grpc::Status status) {
+    callback(std::move(status));
+  };
+}
+
 void ChannelPool::wait_connected(Nanos timeout) const {
   const auto deadline = std::chrono::system_clock::now() + timeout;
   for (const auto& channel : channels_) {

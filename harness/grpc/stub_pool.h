@@ -15,6 +15,10 @@ class StubPool {
     for (std::size_t i = 0; i < channels.size(); ++i) stubs_.push_back(Service::NewStub(channels.channel(i)));
   }
   typename Service::Stub& next() { return *stubs_[channels_.next_index()]; }
+  // A unary call's callback, held until gRPC lets go of the call (ChannelPool::held).
+  std::function<void(grpc::Status)> held(std::function<void(grpc::Status)> callback) {
+    return channels_.held(std::move(callback));
+  }
 
  private:
   ChannelPool& channels_;

@@ -18,7 +18,10 @@ class KServeInferClient::Unary final : public Call, public std::enable_shared_fr
   void start() override {
     auto self = shared_from_this();  // until the callback ran
     if (record_) record_->sent = client_.clock_.now();
-    client_.stubs_.next().async()->ModelInfer(&context_, &request_, &response_, [this, self](grpc::Status status) {
+    // mutable: finish() takes the capture itself, so the call is gone before done() returns; held(): the pool
+    // outlives gRPC's own hold on the call (ChannelPool::held).
+    auto& stubs = client_.stubs_;
+    auto on_done = [this, self = std::move(self)](grpc::Status status) mutable {
       const TimePoint at = client_.clock_.now();
       if (record_) {
         if (status.ok()) {
@@ -31,7 +34,8 @@ class KServeInferClient::Unary final : public Call, public std::enable_shared_fr
       client_.released(slot_);
       auto done = std::move(done_);
       finish(std::move(self), std::move(done));
-    });
+    };
+    stubs.next().async()->ModelInfer(&context_, &request_, &response_, stubs.held(std::move(on_done)));
   }
 
   void cancel() override { context_.TryCancel(); }

@@ -27,12 +27,13 @@ std::shared_ptr<Call> RivaAsrOfflineClient::prepare(RequestRecord& record, std::
       recognition_config(settings_, utterance.audio.sample_rate, utterance.audio.channels);
   const auto bytes = utterance.audio.bytes();
   request.set_audio(bytes.data(), bytes.size());
+  auto* stubs = &stubs_;
   auto* stub = &stubs_.next();
   return std::make_shared<UnaryCall<RecognizeRequest, RecognizeResponse>>(
       record, std::move(done), clock_, settings_.call, std::move(request),
-      [stub](grpc::ClientContext* context, const RecognizeRequest* req, RecognizeResponse* resp,
-             std::function<void(grpc::Status)> on_done) {
-        stub->async()->Recognize(context, req, resp, std::move(on_done));
+      [stubs, stub](grpc::ClientContext* context, const RecognizeRequest* req, RecognizeResponse* resp,
+                    std::function<void(grpc::Status)> on_done) {
+        stub->async()->Recognize(context, req, resp, stubs->held(std::move(on_done)));
       },
       [](const RecognizeResponse& response, TimePoint at) { return asr_response_event(response, at); });
 }

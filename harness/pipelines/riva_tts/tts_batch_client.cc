@@ -21,12 +21,13 @@ std::shared_ptr<Call> RivaTtsBatchClient::prepare(RequestRecord& record, std::fu
   const auto& prompt = prompts_[record.index % prompts_.size()];
   record.item = prompt.id;
   record.text_chars = prompt.text.size();
+  auto* stubs = &stubs_;
   auto* stub = &stubs_.next();
   return std::make_shared<UnaryCall<SynthesizeSpeechRequest, SynthesizeSpeechResponse>>(
       record, std::move(done), clock_, settings_.call, synthesize_request(settings_, prompt),
-      [stub](grpc::ClientContext* context, const SynthesizeSpeechRequest* req, SynthesizeSpeechResponse* resp,
-             std::function<void(grpc::Status)> on_done) {
-        stub->async()->Synthesize(context, req, resp, std::move(on_done));
+      [stubs, stub](grpc::ClientContext* context, const SynthesizeSpeechRequest* req, SynthesizeSpeechResponse* resp,
+                    std::function<void(grpc::Status)> on_done) {
+        stub->async()->Synthesize(context, req, resp, stubs->held(std::move(on_done)));
       },
       [rate = settings_.sample_rate_hz](const SynthesizeSpeechResponse& response, TimePoint at) {
         return tts_response_event(response, rate, at);
