@@ -75,19 +75,13 @@ std::optional<telemetry::GpuStats> WindowGpu::stop() {
   return stats;
 }
 
-void WindowGpu::finish(benchmark::State& state, const std::string& prefix, ResultTable& table,
-                       const std::string& target) {
-  const auto gpu = stop();
+std::string WindowGpu::source_text() const { return source_ ? gpu_source_text(*source_) : ""; }
+
+void report_gpu(benchmark::State& state, const std::optional<telemetry::GpuStats>& gpu, const std::string& source,
+                const std::string& prefix, ResultTable& table, const std::string& target) {
   if (!gpu) return;
   set_gpu_counters(state, *gpu, prefix);
-  table.add_gpu(target, *gpu, gpu_source_text(*source_));
-}
-
-void report_gpu(benchmark::State& state, const LevelMeasurement& level, const std::string& prefix, ResultTable& table,
-                const std::string& target) {
-  if (!level.gpu) return;
-  set_gpu_counters(state, *level.gpu, prefix);
-  table.add_gpu(target, *level.gpu, level.gpu_source);
+  table.add_gpu(target, *gpu, source);
 }
 
 std::string case_label(const WindowMetrics& m, const Target& target) {
@@ -154,7 +148,7 @@ LevelMeasurement measure_level(TargetRun& run, const CaseName& name, const LoadS
   }
   LevelMeasurement out;
   out.gpu = gpu.stop();
-  if (run.gpu) out.gpu_source = gpu_source_text(*run.gpu);
+  out.gpu_source = gpu.source_text();
   const std::size_t merged = std::min(results.size(), target.stability.percent ? StabilityRule::kStabilityWindows : 1);
   std::vector<RequestRecord> records;
   std::vector<Window> windows;

@@ -28,13 +28,12 @@ LoadSpec window_spec(const Target& target, const CaseName& name);
 LoadSpec warmup_spec(const Target& target, const CaseName& name);
 CaseLoad case_load(const CaseName& name);
 
-// GPU readings over one measured window, when the target has a source: started when made; finish() sets its
-// counters (prefixed) and adds the target's GPU table row.
+// GPU readings over one measured window, when the target has a source: started when made, read by stop().
 class WindowGpu {
  public:
   explicit WindowGpu(const TargetRun& run);
   std::optional<telemetry::GpuStats> stop();  // none without a source
-  void finish(benchmark::State& state, const std::string& prefix, ResultTable& table, const std::string& target);
+  std::string source_text() const;             // "nvml", or "nvml (why it read nothing)"
 
  private:
   telemetry::GpuSource* source_;
@@ -53,9 +52,9 @@ struct LevelMeasurement {
 // `prefix` names the side in the exported records ("" or "baseline.").
 LevelMeasurement measure_level(TargetRun& run, const CaseName& name, const LoadSpec& window, TimerQueue& timers,
                                const Clock& clock, SweepProgress* progress, const std::string& prefix = "");
-// Its GPU counters (prefixed) and the target's GPU table row, when it had a source.
-void report_gpu(benchmark::State& state, const LevelMeasurement& level, const std::string& prefix, ResultTable& table,
-                const std::string& target);
+// A window's GPU counters (prefixed) and the target's GPU table row, when it had a source.
+void report_gpu(benchmark::State& state, const std::optional<telemetry::GpuStats>& gpu, const std::string& source,
+                const std::string& prefix, ResultTable& table, const std::string& target);
 
 // A case's label: its errors (FAILED), then what its level's measurement says (UNSTABLE, LATENCY THRESHOLD).
 std::string case_label(const WindowMetrics& m, const Target& target);

@@ -64,7 +64,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
                              SweepProgress* progress) {
   const Target& target = run.target;
   const auto level = measure_level(run, name, window_spec(target, name), timers, clock, progress, prefix);
-  report_gpu(state, level, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
+  report_gpu(state, level.gpu, level.gpu_source, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
   set_counters(state, level.metrics, case_counters(*target.pipeline, name.mode), prefix);
   state.counters[prefix + "client_cpu_s"] = level.client_cpu_s;
   if (level.server_cpu_s) state.counters[prefix + "server_cpu_s"] = *level.server_cpu_s;
@@ -110,7 +110,7 @@ void measure_instances_at_once(TargetRun& group, const CaseName& name, TimerQueu
   }
   const auto aggregate = summarize_window(all, union_window, group.target.slo);
   set_counters(state, aggregate, counters);
-  gpu.finish(state, "", table, name.target());
+  report_gpu(state, gpu.stop(), gpu.source_text(), "", table, name.target());
   report_window(state, name, aggregate, *group.target.pipeline, table, group.target);
   table.add_instances(name, per_instance);
 }

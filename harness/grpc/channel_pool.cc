@@ -38,18 +38,15 @@ ChannelPool::ChannelPool(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
 
 ChannelPool::~ChannelPool() {
   std::unique_lock lock(holds_->mutex);
-  holds_->released.wait_for(lock, std::chrono::seconds(10), [&] { return holds_->count == 0; });
+  holds_->released.wait_for(lock, std::chrono::seconds(10), [&] { return holds_->count.load() == 0; });
 }
 
 std::function<void(grpc::Status)> ChannelPool::held(std::function<void(grpc::Status)> callback) {
   struct Hold {
-    explicit Hold(std::shared_ptr<Holds> h) : holds(std::move(h)) {
-      std::lock_guard lock(holds->mutex);
-      ++holds->count;
-    }
+    explicit Hold(std::shared_ptr<Holds> h) : holds(std::move(h)) { holds->count.fetch_add(1); }
     ~Hold() {
-      std::lock_guard lock(holds->mutex);
-      --holds->count;
+      if (holds->count.fetch_sub(1) != 1) return;
+      std::lock_guard lock(holds->mutex);  // the destructor checks the count under it: no wake-up is lost
       holds->released.notify_all();
     }
     std::shared_ptr<Holds> holds;

@@ -52,9 +52,9 @@ class ChannelPool {
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::atomic<std::size_t> next_{0};
   struct Holds {
-    std::mutex mutex;
+    std::atomic<std::size_t> count{0};
+    std::mutex mutex;  // taken only to wake the destructor when the count reaches 0
     std::condition_variable released;
-    std::size_t count = 0;
   };
   std::shared_ptr<Holds> holds_ = std::make_shared<Holds>();
 };

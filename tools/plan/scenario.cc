@@ -3,10 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
-#include "harness/input_error.h"
 #include "harness/targets/fields.h"
 #include "harness/targets/sla_fields.h"
 
