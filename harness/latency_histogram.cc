@@ -118,6 +118,19 @@ double LatencyHistogram::stddev_ms() const {
   return count_ > 1 ? std::sqrt(m2_ / static_cast<double>(count_ - 1)) / kNsPerMs : kNaN;
 }
 
+std::vector<double> LatencyHistogram::values_ms() const {
+  std::vector<double> out;
+  out.reserve(count_);
+  if (exact()) {
+    for (std::int64_t ns : exact_) out.push_back(static_cast<double>(ns) / kNsPerMs);
+    return out;
+  }
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    out.insert(out.end(), buckets_[i], bucket_midpoint_ns(i) / kNsPerMs);
+  }
+  return out;
+}
+
 double LatencyHistogram::min_ms() const { return count_ ? static_cast<double>(min_ns_) / kNsPerMs : kNaN; }
 double LatencyHistogram::max_ms() const { return count_ ? static_cast<double>(max_ns_) / kNsPerMs : kNaN; }
 

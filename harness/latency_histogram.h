@@ -35,6 +35,9 @@ class LatencyHistogram {
   double stddev_ms() const;  // sample standard deviation (n - 1); NaN below two samples
   double min_ms() const;
   double max_ms() const;
+  // Every recorded value in ms (in no set order); past kExactLimit, each bucket's midpoint as often as the
+  // bucket counted.
+  std::vector<double> values_ms() const;
 
  private:
   static std::size_t bucket_index(std::int64_t ns);

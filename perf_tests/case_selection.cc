@@ -104,6 +104,7 @@ CaseReporters case_reporters(int argc, char** argv) {
   CaseReporters reporters;
   reporters.display = std::make_unique<OwnNames<benchmark::ConsoleReporter>>(benchmark::ConsoleReporter::OO_Tabular);
   if (out.empty() || out == "true") return reporters;
+  reporters.file_path = out;
   if (format == "json") {
     reporters.file = std::make_unique<OwnNames<benchmark::JSONReporter>>();
   } else if (format == "console") {

@@ -51,6 +51,7 @@ void strip_run_name(benchmark::BenchmarkReporter::Run& run);
 struct CaseReporters {
   std::unique_ptr<benchmark::BenchmarkReporter> display;
   std::unique_ptr<benchmark::BenchmarkReporter> file;
+  std::string file_path;  // --benchmark_out, "" without one
 };
 CaseReporters case_reporters(int argc, char** argv);
 

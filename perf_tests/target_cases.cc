@@ -10,6 +10,7 @@
 #include "harness/telemetry/gpu_metrics.h"
 #include "harness/telemetry/nvml_source.h"
 #include "perf_tests/level_measurement.h"
+#include "perf_tests/sample_export.h"
 #include "perf_tests/sla_case.h"
 
 namespace voxperf::bench {
@@ -66,6 +67,7 @@ WindowMetrics measure_window(TargetRun& run, const CaseName& name, TimerQueue& t
   const auto level = measure_level(run, name, window_spec(target, name), timers, clock, progress, prefix);
   report_gpu(state, level.gpu, level.gpu_source, prefix, table, (prefix.empty() ? name : name.ab_baseline()).target());
   set_counters(state, level.metrics, case_counters(*target.pipeline, name.mode), prefix);
+  if (auto* samples = SampleExport::active()) samples->write(name.str(), prefix, level.metrics);
   state.counters[prefix + "client_cpu_s"] = level.client_cpu_s;
   if (level.server_cpu_s) state.counters[prefix + "server_cpu_s"] = *level.server_cpu_s;
   return level.metrics;

@@ -28,6 +28,8 @@
 #include "perf_tests/run_context.h"
 #include "perf_tests/server_process.h"
 #include "perf_tests/record_export.h"
+#include "perf_tests/sample_export.h"
+#include "harness/request_samples.h"
 #include "perf_tests/target_cases.h"
 #include "server/profile.h"
 
@@ -161,6 +163,10 @@ int run(int argc, char** argv) {
   const auto targets = load_target_files(targets_files);
   std::optional<RecordExport> record_export;
   if (!records_dir.empty()) RecordExport::activate(&record_export.emplace(records_dir));
+  std::optional<SampleExport> sample_export;  // what the A/B gate pools (perf_tests/sample_export.h)
+  if (!ab_baseline_file.empty() && !reporters.file_path.empty()) {
+    SampleExport::activate(&sample_export.emplace(samples_path_for(reporters.file_path)));
+  }
   std::string targets_file;  // as messages and the results' context name them
   for (const auto& file : targets_files) targets_file += (targets_file.empty() ? "" : ", ") + file;
   if (list_profiles) {

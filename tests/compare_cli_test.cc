@@ -19,6 +19,25 @@ std::string results_json(const std::vector<double>& ttfa, int errors = 0) {
   return R"({"context": {"voxperf_version": "0.1.0"}, "benchmarks": [)" + runs + "]}";
 }
 
+// An A/B results file of that case and its samples file (R.samples.jsonl): per repetition 4 requests,
+// the baseline's at 10 ms +- 0.2, the candidate's multiplied by `factor` and by 0.97, 1 or 1.03 in turn.
+std::pair<std::string, std::string> ab_json(std::size_t repetitions, double base_factor) {
+  std::string runs, samples;
+  for (std::size_t i = 0; i < repetitions; ++i) {
+    const double factor = base_factor * (1.0 + 0.03 * (static_cast<double>(i % 3) - 1.0));
+    auto values = [&](double scale) {
+      return "[" + std::to_string(9.8 * scale) + "," + std::to_string(10.0 * scale) + "," +
+             std::to_string(10.1 * scale) + "," + std::to_string(10.2 * scale) + "]";
+    };
+    runs += std::string(i ? "," : "") + R"({"name": "TTS/m/bs8/stream/c:8/iterations:1/manual_time",
+      "run_type": "iteration", "ttfa_mean_ms": )" + std::to_string(10.025 * factor) +
+            R"(, "baseline.ttfa_mean_ms": 10.025, "requests": 4, "baseline.requests": 4, "errors": 0, "baseline.errors": 0})";
+    samples += R"({"case": "TTS/m/bs8/stream/c:8", "side": "baseline.", "samples": {"ttfa": )" + values(1.0) + "}}\n";
+    samples += R"({"case": "TTS/m/bs8/stream/c:8", "side": "", "samples": {"ttfa": )" + values(factor) + "}}\n";
+  }
+  return {R"({"context": {"voxperf_version": "0.1.0"}, "benchmarks": [)" + runs + "]}", samples};
+}
+
 class CompareCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -76,6 +95,32 @@ TEST_F(CompareCli, AcceptsRunsThenGatesARegressionWithExitCodes) {
   EXPECT_NE(output_.find("not accepted into the baseline"), std::string::npos) << output_;
   EXPECT_EQ(read_all(baseline), before);
   EXPECT_EQ(compare({path("errors.json"), "--baseline", baseline}), 1) << "errors are invalid, never a rerun";
+}
+
+TEST_F(CompareCli, AbLooksArePooledUntilDecided) {
+  write("policy.json", R"({"ab": {"repetitions_per_look": 2, "max_looks": 3},
+    "counters": {"ttfa_mean_ms": {"better": "lower", "relative": 0.05}}})");
+  // Two repetitions: the t quantile with 1 degree of freedom is too wide to decide; exit 4 and the filter.
+  auto [look1, samples1] = ab_json(2, 1.0);
+  write("look-1.json", look1);
+  write("look-1.samples.jsonl", samples1);
+  EXPECT_EQ(compare({path("look-1.json"), "--ab", "--more-filter", path("more")}), 4) << output_;
+  EXPECT_EQ(read_all(dir_ / "more"), "^(TTS/m/bs8/stream/c:8)(/|$)");
+  EXPECT_NE(output_.find("UNDECIDED (2 of 6 repetitions: measure more)"), std::string::npos) << output_;
+  // Two looks more of the same (no change): pooled, 6 pairs, a 10 % regression is ruled out.
+  auto [look2, samples2] = ab_json(4, 1.0);
+  write("look-2.json", look2);
+  write("look-2.samples.jsonl", samples2);
+  EXPECT_EQ(compare({path("look-1.json"), path("look-2.json"), "--ab", "--more-filter", path("more")}), 0) << output_;
+  EXPECT_NE(output_.find("| PASS |"), std::string::npos) << output_;
+  EXPECT_NE(output_.find("(6) | PASS"), std::string::npos) << output_;
+  EXPECT_EQ(read_all(dir_ / "more"), "");
+  // Without its samples file the A/B gate refuses, naming the file it looked for.
+  fs::remove(dir_ / "look-2.samples.jsonl");
+  EXPECT_EQ(compare({path("look-1.json"), path("look-2.json"), "--ab"}), 2);
+  EXPECT_NE(output_.find("look-2.samples.jsonl: no per-request samples file"), std::string::npos) << output_;
+  // Several files are looks of an A/B gate only.
+  EXPECT_EQ(compare({path("look-1.json"), path("look-2.json"), "--baseline", path("b.json")}), 2);
 }
 
 TEST_F(CompareCli, BadInputExitsTwoNamingTheFile) {

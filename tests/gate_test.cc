@@ -313,25 +313,91 @@ Results ab_run(const V& baseline_ttfa, const V& candidate_ttfa) {
   return r;
 }
 
-TEST(InterleavedCompare, ASeparatedShiftBeyondTheFloorRegresses) {
-  const auto c = compare_interleaved(ab_run({10.0, 10.4, 9.8, 10.2, 10.1, 9.9}, {11.0, 11.3, 10.9, 11.4, 11.1, 11.2}),
-                                     test_policy());
-  const Row& row = row_for(c, "ttfa_mean_ms");
-  EXPECT_EQ(row.verdict, Verdict::kRegressed);
-  EXPECT_NEAR(*row.p, 1.0 / 924, 1e-12);  // full separation, 6 against 6: 1 / C(12, 6)
-  EXPECT_EQ(c.mode, "ab");
+// An A/B case of `pairs` repetitions whose ttfa samples (20 requests each) are 10 ms plus a spread of
+// +-`spread` ms, the candidate's multiplied by `factor`, and each pair slowed alike by a drift of up to 20 %.
+Results ab_samples(std::size_t pairs, double factor, double spread) {
+  Results r;
+  r.path = "ab.json";
+  auto& c = r.cases[kCase];
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const double drift = 1.0 + 0.2 * static_cast<double>(i % 5) / 4.0;
+    for (const char* side : {"", "baseline."}) {
+      const double scale = std::string(side).empty() ? factor : 1.0;
+      V samples;
+      for (int k = 0; k < 20; ++k) {
+        const double offset = spread * (static_cast<double>((k * 7 + static_cast<int>(i) * 3 + (*side ? 1 : 0)) % 21) / 10.0 - 1.0);
+        samples.push_back((10.0 + offset) * drift * scale);
+      }
+      double mean = 0;
+      for (double v : samples) mean += v / 20.0;
+      c.samples[std::string(side) + "ttfa"].push_back(samples);
+      c.counters[std::string(side) + "ttfa_mean_ms"].push_back(mean);
+      c.counters[std::string(side) + "requests"].push_back(20);
+      c.counters[std::string(side) + "errors"].push_back(0);
+    }
+  }
+  c.repetitions = pairs;
+  return r;
 }
 
-TEST(InterleavedCompare, OverlappingSamplesOrSmallShiftsPass) {
-  // Medians 10 % apart but the samples overlap: not significant.
-  EXPECT_FALSE(
-      compare_interleaved(ab_run({10.0, 11.5, 9.0, 10.5, 12.0, 9.5}, {11.0, 10.0, 12.5, 9.8, 11.3, 13.0}), test_policy())
-          .failed());
-  // Fully separated, but 2 % apart: under the floor.
-  EXPECT_FALSE(
-      compare_interleaved(ab_run({10.0, 10.01, 10.02, 10.03, 10.04, 10.05}, {10.2, 10.21, 10.22, 10.23, 10.24, 10.25}),
-                          test_policy())
-          .failed());
+TEST(InterleavedCompare, APooledShiftBeyondTheFloorRegressesWithItsBounds) {
+  const auto c = compare_interleaved(ab_samples(16, 1.12, 0.5), test_policy());
+  const Row& row = row_for(c, "ttfa_mean_ms");
+  EXPECT_EQ(row.verdict, Verdict::kRegressed) << comparison_table(c);
+  EXPECT_NEAR(row.change, 0.12, 0.002);  // the pooled means (the sides' spreads differ a little)
+  ASSERT_TRUE(row.lower && row.upper);
+  EXPECT_GT(*row.lower, 0.0);
+  EXPECT_LT(*row.lower, 0.12);
+  EXPECT_GT(*row.upper, 0.12);
+  EXPECT_EQ(row.pairs, 16u);
+  EXPECT_FALSE(row.p);  // no U test in A/B
+  EXPECT_EQ(c.mode, "ab");
+  EXPECT_NE(comparison_table(c).find("| Bounds (pairs) |"), std::string::npos);
+  EXPECT_NE(comparison_table(c).find("(16) | REGRESSED"), std::string::npos) << comparison_table(c);
+  // 1 gated counter (ttfa_mean_ms; the policy's others are not counters of this case), 4 looks: 0.01 / 4.
+  EXPECT_NE(c.notes.back().find("1 gated counters, up to 4 looks of 16 repetitions: each bound at one-sided level 0.0025"),
+            std::string::npos) << c.notes.back();
+}
+
+TEST(InterleavedCompare, ASmallShiftMeasuredTightlyPassesAndNoiseIsUndecidedUntilTheCap) {
+  // 2 % slower, measured tightly: a 10 % regression is ruled out.
+  EXPECT_EQ(row_for(compare_interleaved(ab_samples(16, 1.02, 0.1), test_policy()), "ttfa_mean_ms").verdict, Verdict::kPass);
+  // 8 % slower with a wide spread in 3 pairs: neither is clear; more repetitions are asked for.
+  GatePolicy policy = test_policy();
+  policy.counters["ttfa_mean_ms"].absolute = 0;
+  auto noisy = compare_interleaved(ab_samples(3, 1.08, 9.0), policy);
+  const Row& row = row_for(noisy, "ttfa_mean_ms");
+  EXPECT_EQ(row.verdict, Verdict::kUndecided) << comparison_table(noisy);
+  EXPECT_TRUE(row.more_possible);
+  EXPECT_EQ(noisy.more, std::vector<std::string>{kCase});
+  EXPECT_FALSE(noisy.failed());  // not a verdict yet ...
+  EXPECT_EQ(noisy.cases_passed(), 0u);  // ... nor a pass
+  EXPECT_NE(comparison_table(noisy).find("1 undecided below the cap, to measure again: " + kCase), std::string::npos);
+  // At the cap (here 3 pairs: looks of 1 ... 3 x 1) it stays undecided, and the policy says what that means.
+  policy.ab.repetitions_per_look = 1;
+  policy.ab.max_looks = 3;
+  auto capped = compare_interleaved(ab_samples(3, 1.08, 9.0), policy);
+  EXPECT_EQ(row_for(capped, "ttfa_mean_ms").verdict, Verdict::kUndecided);
+  EXPECT_TRUE(capped.more.empty());
+  EXPECT_TRUE(capped.failed());
+  policy.ab.undecided_fails = false;
+  EXPECT_FALSE(compare_interleaved(ab_samples(3, 1.08, 9.0), policy).failed());
+}
+
+TEST(InterleavedCompare, CountersWithoutSamplesArePooledPerRepetition) {
+  Results r = ab_samples(16, 1.12, 0.5);
+  r.cases[kCase].samples.clear();
+  const auto c = compare_interleaved(r, test_policy());
+  const Row& row = row_for(c, "ttfa_mean_ms");
+  EXPECT_EQ(row.verdict, Verdict::kRegressed);
+  EXPECT_NE(row.note.find("per-repetition values: no ttfa samples"), std::string::npos) << row.note;
+  // Samples of one side with another count of repetitions than the other's: invalid, never guessed.
+  Results uneven = ab_samples(16, 1.0, 0.5);
+  uneven.cases[kCase].samples["ttfa"].pop_back();
+  const auto d = compare_interleaved(uneven, test_policy());
+  const Row& bad = row_for(d, "ttfa_mean_ms");
+  EXPECT_EQ(bad.verdict, Verdict::kInvalid);
+  EXPECT_NE(bad.note.find("16 baseline and 15 candidate repetitions"), std::string::npos) << bad.note;
 }
 
 TEST(InterleavedCompare, ErrorsOnEitherSideAreInvalid) {

@@ -4,11 +4,12 @@
 //
 //   voxperf-compare results.json --baseline baselines/riva-tts/refserver-gate.json
 //   voxperf-compare results.json --baseline B --confirm rerun.json      (a regression must show in both)
-//   voxperf-compare ab.json --ab
+//   voxperf-compare ab.json [look2.json ...] --ab [--more-filter FILE]   (the looks of a sequential A/B gate)
 //   voxperf-compare results.json --baseline B --accept [--suite riva-tts --filter '^TTS/'] [--new-fingerprint]
 //
 // Exit codes: 0 passed (or report mode, or accepted); 1 failed (enforce mode); 3 failed by regressions only,
-// not yet confirmed by a rerun (--confirm); 2 bad input.
+// not yet confirmed by a rerun (--confirm); 4 (A/B) nothing failed, but some cases are undecided below the
+// cap: measure them again (--more-filter) and compare every file; 2 bad input.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <ctime>
@@ -18,6 +19,7 @@
 
 #include "harness/input_error.h"
 #include "perf_tests/exit_codes.h"
+#include "harness/request_samples.h"
 #include "tools/gate/ab_compare.h"
 #include "tools/gate/baseline_update.h"
 #include "tools/gate/gate_report.h"
@@ -44,12 +46,15 @@ std::string utc_now() {
 
 int run(int argc, char** argv) {
   CLI::App app{"voxperf-compare: the regression gate for voxperf_bench results"};
-  std::string results_path, baseline_path, confirm_path, junit_path, json_path, rerun_filter_path;
+  std::vector<std::string> results_paths;
+  std::string baseline_path, confirm_path, junit_path, json_path, rerun_filter_path, more_filter_path;
   std::string policy_path = VOXPERF_SOURCE_DIR "/baselines/policy.json";
   std::string mode = "enforce";
   bool interleaved = false, accept = false, new_fingerprint = false;
   SuiteSpec spec;
-  app.add_option("results", results_path, "voxperf_bench --benchmark_out file")->required();
+  app.add_option("results", results_paths,
+                 "voxperf_bench --benchmark_out file; with --ab, several: the looks of one A/B gate, pooled")
+      ->required();
   app.add_option("--baseline", baseline_path, "stored baseline (baselines/<suite>/<target set>.json)");
   app.add_flag("--ab", interleaved, "compare the two sides of a voxperf_bench --ab-baseline run");
   app.add_option("--confirm", confirm_path, "results of a rerun: a regression must show in both");
@@ -59,6 +64,8 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--junit", junit_path, "also write a JUnit XML summary here");
   app.add_option("--json", json_path, "also write a JSON summary here");
+  app.add_option("--more-filter", more_filter_path,
+                 "--ab: write a --benchmark_filter of the cases still undecided below the cap here (empty when none)");
   app.add_option("--rerun-filter", rerun_filter_path,
                  "write a --benchmark_filter of the regressed cases here (empty file when none)");
   app.add_flag("--accept", accept, "accept the results into --baseline (refused when the run is invalid)");
@@ -69,7 +76,19 @@ int run(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const GatePolicy policy = read_policy(policy_path);
-  const Results results = read_results(results_path);
+  if (results_paths.size() > 1 && !interleaved) {
+    throw InputError("several results files are the looks of an A/B gate: give --ab, or one file");
+  }
+  const std::string& results_path = results_paths.front();
+  Results results = read_results(results_path);
+  if (interleaved) {
+    read_samples(results, samples_path_for(results_path));
+    for (std::size_t i = 1; i < results_paths.size(); ++i) {
+      Results more = read_results(results_paths[i]);
+      read_samples(more, samples_path_for(results_paths[i]));
+      append_results(results, more);
+    }
+  }
 
   if (accept) {
     if (baseline_path.empty()) throw InputError("--accept needs --baseline FILE");
@@ -108,8 +127,11 @@ int run(int argc, char** argv) {
   write_file(junit_path, comparison_junit(comparison), "JUnit summary");
   write_file(json_path, comparison_json(comparison), "JSON summary");
   write_file(rerun_filter_path, rerun_filter(comparison), "rerun filter");
+  write_file(more_filter_path, cases_filter(comparison.more), "filter of undecided cases");
   std::cout << comparison_table(comparison);
-  if (mode == "report" || !comparison.failed()) return 0;
+  if (mode == "report") return 0;
+  if (!comparison.more.empty() && !comparison.failed()) return 4;
+  if (!comparison.failed()) return 0;
   // Regressions alone, not yet confirmed: 3, so that a driver can rerun those cases and compare again
   // with --confirm (rerun filter). Anything else that failed: 1.
   return !interleaved && confirm_path.empty() && comparison.only_regressions() ? 3 : 1;

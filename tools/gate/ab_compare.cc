@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <optional>
+#include <set>
 
 #include "harness/input_error.h"
-#include "tools/gate/counter_change.h"
-#include "tools/gate/robust_stats.h"
+#include "tools/gate/paired_bootstrap.h"
+#include "tools/gate/sequential_test.h"
 
 namespace voxperf::gate {
 namespace {
@@ -35,11 +38,113 @@ void add_invalid(Comparison& comparison, const std::string& name, const std::str
   comparison.rows.push_back(std::move(row));
 }
 
+
+// One gated counter of one case, with both sides' data, before the run's number of tests is known.
+struct PendingTest {
+  std::string case_name, counter;
+  CounterPolicy policy;
+  PooledStatistic statistic;
+  Repetitions baseline, candidate;
+  std::string note;
+};
+
+std::string fixed_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3g", value);
+  return text;
+}
+
+// Repetition i of both sides, where both measured the counter.
+void paired_values(const CaseResults& result, const std::string& counter, Repetitions& baseline, Repetitions& candidate) {
+  const auto c = result.counters.find(counter), b = result.counters.find(kBaselinePrefix + counter);
+  if (c == result.counters.end() || b == result.counters.end()) return;
+  for (std::size_t i = 0; i < std::min(c->second.size(), b->second.size()); ++i) {
+    if (!std::isfinite(c->second[i]) || !std::isfinite(b->second[i])) continue;
+    candidate.values.push_back(c->second[i]);
+    baseline.values.push_back(b->second[i]);
+  }
+}
+
+std::optional<PendingTest> pending_test(const std::string& name, const CaseResults& result, const std::string& counter,
+                                        const CounterPolicy& policy, Comparison& comparison) {
+  const bool on_candidate = !finite_values(result, counter).empty();
+  const bool on_baseline = !finite_values(result, kBaselinePrefix + counter).empty();
+  if (!on_candidate && !on_baseline) return std::nullopt;  // not a counter of this kind of case
+  if (!on_candidate || !on_baseline) {
+    add_invalid(comparison, name, counter, "measured on one side only");
+    return std::nullopt;
+  }
+  PendingTest test{name, counter, policy, pooled_statistic(counter), {}, {}, ""};
+  if (test.statistic.kind != PooledStatistic::Kind::kRepetitionMean) {
+    const auto c = result.samples.find(test.statistic.family);
+    const auto b = result.samples.find(kBaselinePrefix + test.statistic.family);
+    if (c != result.samples.end() && b != result.samples.end()) {
+      if (c->second.size() != b->second.size()) {
+        add_invalid(comparison, name, counter, "the samples file has " + std::to_string(b->second.size()) +
+                                                   " baseline and " + std::to_string(c->second.size()) +
+                                                   " candidate repetitions");
+        return std::nullopt;
+      }
+      test.candidate.samples = c->second;
+      test.baseline.samples = b->second;
+      return test;
+    }
+    test.note = "per-repetition values: no " + test.statistic.family + " samples";
+    test.statistic = PooledStatistic{};
+  }
+  paired_values(result, counter, test.baseline, test.candidate);
+  return test;
+}
+
+Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t draws) {
+  Row row;
+  row.case_name = test.case_name;
+  row.counter = test.counter;
+  row.tolerance = test.policy.relative;
+  const auto estimate = paired_bootstrap(test.baseline, test.candidate, test.statistic, draws,
+                                         seed_of(test.case_name + " " + test.counter));
+  row.pairs = estimate.pairs;
+  row.baseline = estimate.baseline;
+  row.now = estimate.candidate;
+  const double scale = std::abs(estimate.baseline);
+  row.change = scale > 0 ? (estimate.candidate - estimate.baseline) / scale : 0.0;
+  const bool lower_is_better = test.policy.better == Better::kLower;
+  const double worse_by = lower_is_better ? estimate.candidate - estimate.baseline : estimate.baseline - estimate.candidate;
+  const double floor = std::max(test.policy.relative * scale, test.policy.absolute);
+  const double detect = std::max(test.policy.detect * scale, floor);
+  Bounds bounds;
+  const Call call = sequential_call(worse_by, estimate.standard_error, design.critical_value(estimate.pairs), floor,
+                                    detect, &bounds);
+  if (scale > 0 && std::isfinite(bounds.lower) && std::isfinite(bounds.upper)) {
+    row.lower = (lower_is_better ? bounds.lower : -bounds.upper) / scale;
+    row.upper = (lower_is_better ? bounds.upper : -bounds.lower) / scale;
+  }
+  row.note = test.note;
+  auto add_note = [&row](const std::string& text) { row.note += (row.note.empty() ? "" : "; ") + text; };
+  switch (call) {
+    case Call::kRegressed: row.verdict = Verdict::kRegressed; break;
+    case Call::kImproved:
+      row.verdict = Verdict::kImproved;
+      add_note("refresh candidate");
+      break;
+    case Call::kPass: row.verdict = Verdict::kPass; break;
+    case Call::kUndecided:
+      row.verdict = Verdict::kUndecided;
+      row.more_possible = estimate.pairs < design.cap();
+      add_note(std::to_string(estimate.pairs) + " of " + std::to_string(design.cap()) + " repetitions" +
+               (estimate.pairs < design.cap() ? ": measure more" : ": at the cap"));
+      break;
+  }
+  return row;
+}
+
 }  // namespace
 
 Comparison compare_interleaved(const Results& results, const GatePolicy& policy) {
   Comparison comparison;
   comparison.mode = "ab";
+  comparison.undecided_fails = policy.ab.undecided_fails;
+  std::vector<PendingTest> tests;
   if (!results.injected_faults.empty()) {
     comparison.notes.push_back("candidate measured with injected faults: " + results.injected_faults);
   }
@@ -76,27 +181,28 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
     }
     if (invalid) continue;
     for (const auto& [counter, counter_policy] : policy.counters) {
-      auto candidate = finite_values(result, counter);
-      auto baseline = finite_values(result, kBaselinePrefix + counter);
-      if (candidate.empty() && baseline.empty()) continue;  // not a counter of this kind of case
-      Row row;
-      row.case_name = name;
-      row.counter = counter;
-      if (candidate.empty() || baseline.empty()) {
-        row.verdict = Verdict::kInvalid;
-        row.note = "measured on one side only";
-        comparison.rows.push_back(row);
-        continue;
-      }
-      ChangeTest test;
-      test.reference = median(baseline);
-      test.tolerance = counter_policy.relative;
-      test.baseline = std::move(baseline);
-      test.candidate = std::move(candidate);
-      decide(test, counter_policy, policy.alpha, row);
-      comparison.rows.push_back(row);
+      if (auto test = pending_test(name, result, counter, counter_policy, comparison)) tests.push_back(std::move(*test));
     }
   }
+  SequentialDesign design;
+  design.alpha = policy.alpha;
+  design.tests = tests.size();
+  design.repetitions_per_look = policy.ab.repetitions_per_look;
+  design.max_looks = policy.ab.max_looks;
+  for (const auto& test : tests) comparison.rows.push_back(judge(test, design, policy.ab.bootstrap_draws));
+  std::set<std::string> undecided, failed;
+  for (const auto& row : comparison.rows) {
+    if (row.verdict == Verdict::kUndecided && row.pairs < design.cap()) undecided.insert(row.case_name);
+    if (fails(row.verdict)) failed.insert(row.case_name);
+  }
+  for (const auto& name : undecided) {
+    if (!failed.count(name)) comparison.more.push_back(name);
+  }
+  comparison.notes.push_back(
+      "A/B: pooled per-request statistics, paired bootstrap over repetitions; " + std::to_string(design.tests) +
+      " gated counters, up to " + std::to_string(design.max_looks) + " looks of " +
+      std::to_string(design.repetitions_per_look) + " repetitions: each bound at one-sided level " +
+      fixed_text(design.level()) + " (alpha " + fixed_text(policy.alpha) + " for the whole run)");
   if (comparison.rows.empty()) {
     throw InputError(results.path.string() + ": no A/B case (counters \"baseline.*\"); measure with "
                      "voxperf_bench --ab-baseline FILE");

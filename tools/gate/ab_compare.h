@@ -1,8 +1,10 @@
-// Interleaved A/B comparison: one results file from voxperf_bench --ab-baseline, where every repetition of a
-// case measured the baseline deployment and the candidate back to back (in alternating order). The
-// candidate's counters have their plain names, the baseline's are prefixed "baseline.". Both sides share the
-// machine's state at each moment, so run-to-run drift cancels and the one-sided U test's level holds: a
-// counter regresses when p < alpha and the change of medians is beyond its tolerance floor.
+// Interleaved A/B comparison: the results of voxperf_bench --ab-baseline, where every repetition of a case
+// measured the baseline deployment and the candidate back to back (in alternating order). The candidate's
+// counters have their plain names, the baseline's are prefixed "baseline."; the per-request samples come
+// from the samples file beside the results (CaseResults::samples). Both sides share the machine's state at
+// each moment, so drift cancels. Each gated counter is its statistic over the pooled repetitions of each
+// side (tools/gate/paired_bootstrap.h), judged by the sequential rule of tools/gate/sequential_test.h:
+// PASS, REGRESSED, IMPROVED or UNDECIDED (Comparison::more lists the cases more repetitions may decide).
 #pragma once
 
 #include "tools/gate/gate_policy.h"
@@ -13,8 +15,8 @@ namespace voxperf::gate {
 
 inline constexpr const char* kBaselinePrefix = "baseline.";
 
-// Validity rows: (skipped), (errors) when either side had failed requests, (unsent), (schedule_lag).
-// Throws InputError when the file has no A/B case at all.
+// Validity rows: (skipped), (errors) when either side had failed requests, (unsent), (schedule_lag) ...
+// Throws InputError when the results have no A/B case at all.
 Comparison compare_interleaved(const Results& results, const GatePolicy& policy);
 
 }  // namespace voxperf::gate

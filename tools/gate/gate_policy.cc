@@ -1,6 +1,7 @@
 #include "tools/gate/gate_policy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ GatePolicy read_policy(const std::filesystem::path& path) {
   if (!doc.is_object()) throw InputError(file + "not a policy object");
   for (const auto& [key, value] : doc.items()) {
     static const char* const known[] = {"description", "alpha", "spread_multiplier", "min_history_runs",
-                                        "history_limit", "schedule_lag_budget_ms", "counters"};
+                                        "history_limit", "schedule_lag_budget_ms", "ab", "counters"};
     if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
       throw InputError(file + key + ": unknown field");
     }
@@ -46,6 +47,29 @@ GatePolicy read_policy(const std::filesystem::path& path) {
       static_cast<std::size_t>(number(doc, "history_limit", static_cast<double>(policy.history_limit), file + "policy"));
   if (policy.history_limit == 0) throw InputError(file + "history_limit: must be at least 1");
   policy.schedule_lag_budget_ms = number(doc, "schedule_lag_budget_ms", policy.schedule_lag_budget_ms, file + "policy");
+  if (doc.contains("ab")) {
+    const auto& ab = doc["ab"];
+    const std::string where = file + "ab";
+    if (!ab.is_object()) throw InputError(where + ": must be an object");
+    for (const auto& [key, value] : ab.items()) {
+      if (key != "repetitions_per_look" && key != "max_looks" && key != "bootstrap_draws" && key != "undecided") {
+        throw InputError(where + "." + key + ": unknown field");
+      }
+    }
+    auto whole = [&](const char* key, std::size_t fallback, std::size_t least) {
+      const double value = number(ab, key, static_cast<double>(fallback), where);
+      if (value < static_cast<double>(least) || value != std::floor(value)) {
+        throw InputError(where + "." + key + ": must be a whole number >= " + std::to_string(least));
+      }
+      return static_cast<std::size_t>(value);
+    };
+    policy.ab.repetitions_per_look = whole("repetitions_per_look", policy.ab.repetitions_per_look, 2);
+    policy.ab.max_looks = whole("max_looks", policy.ab.max_looks, 1);
+    policy.ab.bootstrap_draws = whole("bootstrap_draws", policy.ab.bootstrap_draws, 100);
+    const std::string undecided = ab.value("undecided", "fail");
+    if (undecided != "fail" && undecided != "pass") throw InputError(where + ".undecided: must be \"fail\" or \"pass\"");
+    policy.ab.undecided_fails = undecided == "fail";
+  }
   for (const auto& [name, entry] : doc["counters"].items()) {
     const std::string where = file + "counters." + name;
     if (!entry.is_object()) throw InputError(where + ": must be an object");
@@ -62,9 +86,11 @@ GatePolicy read_policy(const std::filesystem::path& path) {
     counter.absolute = number(entry, "absolute", counter.absolute, where);
     counter.stored_relative = number(entry, "stored_relative", counter.relative, where);
     counter.min_requests = static_cast<std::size_t>(number(entry, "min_requests", 0, where));
+    counter.detect = number(entry, "detect", 2.0 * counter.relative, where);
+    if (counter.detect < counter.relative) throw InputError(where + ".detect: must be at least relative");
     for (const auto& [key, value] : entry.items()) {
       if (key != "better" && key != "relative" && key != "absolute" && key != "stored_relative" &&
-          key != "min_requests") {
+          key != "min_requests" && key != "detect") {
         throw InputError(where + "." + key + ": unknown field");
       }
     }

@@ -22,14 +22,27 @@ struct CounterPolicy {
   // requests: a P99 needs about 2,000 for 20 samples beyond it (../shared/facts/regression-gates.md);
   // with fewer it is close to the window's maximum, which one hiccup of a shared machine moves by 100 %.
   std::size_t min_requests = 0;
+  // Interleaved A/B: the regression the gate promises to catch (relative). A look passes the counter only
+  // when its upper bound rules out a change this large; default: twice `relative`.
+  double detect = 0.10;
+};
+
+// Interleaved A/B (tools/gate/sequential_test.h): how many repetitions per look, how many looks at most,
+// how many bootstrap draws, and what a case still undecided at the cap counts as.
+struct AbPolicy {
+  std::size_t repetitions_per_look = 16;
+  std::size_t max_looks = 4;
+  std::size_t bootstrap_draws = 1000;
+  bool undecided_fails = true;
 };
 
 struct GatePolicy {
-  double alpha = 0.01;            // one-sided Mann-Whitney U level (per counter)
+  double alpha = 0.01;            // stored: the one-sided U test's level per counter; A/B: for the whole run
   double spread_multiplier = 3.0; // stored baselines: tolerance = max(relative, k x robust relative spread)
   std::size_t min_history_runs = 3;   // below this, the spread comes from the repetitions themselves
   std::size_t history_limit = 10;     // accepted runs kept per counter
   double schedule_lag_budget_ms = 50; // open loop: p99 lag of sends behind their schedule
+  AbPolicy ab;
   std::map<std::string, CounterPolicy> counters;
 };
 

@@ -41,13 +41,21 @@ std::string regex_escaped(const std::string& text) {
   return out;
 }
 
+std::string bounds_cell(const Row& row) {
+  const std::string pairs = " (" + std::to_string(row.pairs) + ")";
+  if (!row.lower || !row.upper) return "n/a" + pairs;
+  return "[" + fixed(100.0 * *row.lower, "%+.1f%%") + ", " + fixed(100.0 * *row.upper, "%+.1f%%") + "]" + pairs;
+}
+
 }  // namespace
 
 std::string comparison_table(const Comparison& c) {
   std::ostringstream out;
   for (const auto& note : c.notes) out << "note: " << note << "\n";
-  out << "| Case | Counter | Baseline | Now | Change | Tolerance | p | Verdict |\n"
-         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n";
+  const bool ab = c.mode == "ab";  // A/B: the change's confidence bounds and pairs where stored mode has p
+  out << (ab ? "| Case | Counter | Baseline | Now | Change | Tolerance | Bounds (pairs) | Verdict |\n"
+             : "| Case | Counter | Baseline | Now | Change | Tolerance | p | Verdict |\n")
+      << "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n";
   for (const auto& row : c.rows) {
     out << "| " << row.case_name << " | " << row.counter << " | ";
     if (is_validity_row(row)) {
@@ -55,9 +63,14 @@ std::string comparison_table(const Comparison& c) {
     } else {
       out << fixed(row.baseline, "%.4g") << " | " << fixed(row.now, "%.4g") << " | "
           << fixed(100.0 * row.change, "%+.1f%%") << " | " << fixed(100.0 * row.tolerance, "%.1f%%") << " | "
-          << (row.p ? fixed(*row.p, "%.3g") : "") << " | ";
+          << (ab ? bounds_cell(row) : row.p ? fixed(*row.p, "%.3g") : "") << " | ";
     }
     out << verdict_name(row.verdict) << (row.note.empty() ? "" : " (" + row.note + ")") << " |\n";
+  }
+  if (!c.more.empty()) {
+    out << c.more.size() << " undecided below the cap, to measure again:";
+    for (const auto& name : c.more) out << " " << name;
+    out << "\n";
   }
   out << c.cases_passed() << " passed, " << c.cases_failed() << " failed\n";
   return out.str();
@@ -72,7 +85,7 @@ std::string comparison_junit(const Comparison& c) {
   for (const auto& [name, rows] : by_case) {
     out << "  <testcase classname=\"voxperf\" name=\"" << xml_escaped(name) << "\">\n";
     for (const Row* row : rows) {
-      if (!fails(row->verdict)) continue;
+      if (!c.fails(*row)) continue;
       out << "    <failure type=\"" << verdict_name(row->verdict) << "\" message=\""
           << xml_escaped(row->counter + ": " + verdict_name(row->verdict) +
                          (is_validity_row(*row) ? "" : " " + fixed(100.0 * row->change, "%+.1f%%")) +
@@ -95,6 +108,9 @@ std::string comparison_json(const Comparison& c) {
       r["change"] = row.change;
       r["tolerance"] = row.tolerance;
       if (row.p) r["p"] = *row.p;
+      if (row.lower) r["change_lower"] = *row.lower;
+      if (row.upper) r["change_upper"] = *row.upper;
+      if (row.pairs) r["pairs"] = row.pairs;
     }
     if (!row.note.empty()) r["note"] = row.note;
     rows.push_back(std::move(r));
@@ -103,14 +119,17 @@ std::string comparison_json(const Comparison& c) {
                         {"passed", c.cases_passed()},
                         {"failed", c.cases_failed()},
                         {"notes", c.notes},
+                        {"more", c.more},
                         {"rows", rows}}
              .dump(2) + "\n";
 }
 
-std::string rerun_filter(const Comparison& c) {
+std::string cases_filter(const std::vector<std::string>& names) {
   std::string filter;
-  for (const auto& name : c.regressed_cases()) filter += (filter.empty() ? "^(" : "|") + regex_escaped(name);
+  for (const auto& name : names) filter += (filter.empty() ? "^(" : "|") + regex_escaped(name);
   return filter.empty() ? "" : filter + ")(/|$)";
 }
+
+std::string rerun_filter(const Comparison& c) { return cases_filter(c.regressed_cases()); }
 
 }  // namespace voxperf::gate

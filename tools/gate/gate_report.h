@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "tools/gate/verdict.h"
 
@@ -13,5 +14,7 @@ std::string comparison_junit(const Comparison& comparison);
 std::string comparison_json(const Comparison& comparison);
 // A Google Benchmark filter matching exactly the regressed cases, for a confirmation rerun; "" when none.
 std::string rerun_filter(const Comparison& comparison);
+// A Google Benchmark filter matching exactly these cases; "" when none (A/B: Comparison::more).
+std::string cases_filter(const std::vector<std::string>& names);
 
 }  // namespace voxperf::gate

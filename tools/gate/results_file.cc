@@ -1,5 +1,6 @@
 #include "tools/gate/results_file.h"
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -143,6 +144,74 @@ Results read_results(const std::filesystem::path& path) {
     }
   }
   return results;
+}
+
+}  // namespace voxperf::gate
+
+namespace voxperf::gate {
+
+void read_samples(Results& results, const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError(path.string() + ": no per-request samples file; an A/B comparison needs the one that "
+                     "voxperf_bench --ab-baseline writes beside its --benchmark_out");
+  }
+  std::string text;
+  for (std::size_t line = 1; std::getline(in, text); ++line) {
+    const std::string where = path.string() + " line " + std::to_string(line);
+    if (text.empty()) continue;
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(where + ": not JSON: " + e.what());
+    }
+    if (!doc.is_object() || !doc.contains("case") || !doc["case"].is_string() || !doc.contains("side") ||
+        !doc["side"].is_string() || !doc.contains("samples") || !doc["samples"].is_object()) {
+      throw InputError(where + ": expected {\"case\": NAME, \"side\": \"\" or \"baseline.\", \"samples\": {...}}");
+    }
+    const auto found = results.cases.find(doc["case"].get<std::string>());
+    if (found == results.cases.end()) {
+      throw InputError(where + ": case " + doc["case"].get<std::string>() + " is not in " + results.path.string());
+    }
+    const std::string side = doc["side"];
+    for (const auto& [family, values] : doc["samples"].items()) {
+      if (!values.is_array()) throw InputError(where + ": samples." + family + ": must be an array of ms");
+      std::vector<double> ms;
+      ms.reserve(values.size());
+      for (const auto& v : values) {
+        if (!v.is_number() || !std::isfinite(v.get<double>())) {
+          throw InputError(where + ": samples." + family + ": must hold numbers (ms) only");
+        }
+        ms.push_back(v.get<double>());
+      }
+      found->second.samples[side + family].push_back(std::move(ms));
+    }
+  }
+}
+
+void append_results(Results& into, const Results& more) {
+  if (into.fingerprint != more.fingerprint) {
+    throw InputError(more.path.string() + ": measured with other targets, servers or build than " +
+                     into.path.string() + " (fingerprints differ): its repetitions can not be pooled");
+  }
+  if (into.injected_faults != more.injected_faults) {
+    throw InputError(more.path.string() + ": measured with other injected faults than " + into.path.string());
+  }
+  for (const auto& [name, result] : more.cases) {
+    auto& target = into.cases[name];
+    for (const auto& [counter, values] : result.counters) {
+      auto& to = target.counters[counter];
+      to.insert(to.end(), values.begin(), values.end());
+    }
+    for (const auto& [family, repetitions] : result.samples) {
+      auto& to = target.samples[family];
+      to.insert(to.end(), repetitions.begin(), repetitions.end());
+    }
+    target.labels.insert(target.labels.end(), result.labels.begin(), result.labels.end());
+    target.skipped.insert(target.skipped.end(), result.skipped.begin(), result.skipped.end());
+    target.repetitions += result.repetitions;
+  }
 }
 
 }  // namespace voxperf::gate

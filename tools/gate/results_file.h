@@ -19,6 +19,9 @@ struct CaseResults {
   std::vector<std::string> labels;                       // non-empty labels ("FAILED: errors 2 (...)")
   std::vector<std::string> skipped;                      // Google Benchmark error messages (SkipWithError)
   std::size_t repetitions = 0;
+  // A/B runs: per repetition, the per-request samples (ms) of each family, keyed like the counters
+  // ("latency", "baseline.latency"); read from the samples file beside the results (read_samples).
+  std::map<std::string, std::vector<std::vector<double>>> samples;
 };
 
 struct Results {
@@ -35,5 +38,13 @@ std::string case_name_of(const std::string& run_name);
 // Throws InputError naming the file and what is wrong. Aggregate rows (mean, median ...) are skipped: the
 // gate works on repetitions. Accepts the bare NaN / Infinity that Google Benchmark writes for such counters.
 Results read_results(const std::filesystem::path& path);
+
+// The per-request samples file of an A/B run (harness/request_samples.h) into `results`. Throws InputError
+// naming the file and line when a line is not as voxperf_bench writes it or names a case the results lack.
+void read_samples(Results& results, const std::filesystem::path& path);
+
+// More repetitions of the same run (a sequential A/B gate's later looks): each case's repetitions, counters
+// and samples appended in order. Throws InputError when the fingerprints differ.
+void append_results(Results& into, const Results& more);
 
 }  // namespace voxperf::gate

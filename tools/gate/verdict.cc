@@ -1,5 +1,6 @@
 #include "tools/gate/verdict.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -12,27 +13,30 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kRegressed: return "REGRESSED";
     case Verdict::kInvalid: return "INVALID";
     case Verdict::kMissing: return "MISSING";
+    case Verdict::kUndecided: return "UNDECIDED";
   }
   return "?";
 }
 
 namespace {
-std::map<std::string, bool> case_failures(const std::vector<Row>& rows) {
+std::map<std::string, bool> case_failures(const Comparison& c) {
   std::map<std::string, bool> failed;
-  for (const auto& row : rows) failed[row.case_name] = failed[row.case_name] || fails(row.verdict);
+  for (const auto& row : c.rows) failed[row.case_name] = failed[row.case_name] || c.fails(row);
   return failed;
 }
 }  // namespace
 
 std::size_t Comparison::cases_passed() const {
   std::size_t n = 0;
-  for (const auto& [name, failed] : case_failures(rows)) n += !failed;
+  for (const auto& [name, failed] : case_failures(*this)) {
+    n += !failed && std::find(more.begin(), more.end(), name) == more.end();
+  }
   return n;
 }
 
 std::size_t Comparison::cases_failed() const {
   std::size_t n = 0;
-  for (const auto& [name, failed] : case_failures(rows)) n += failed;
+  for (const auto& [name, failed] : case_failures(*this)) n += failed;
   return n;
 }
 

@@ -13,8 +13,10 @@ enum class Verdict {
   kRegressed,  // worse beyond tolerance and statistically real
   kInvalid,    // the run can not be compared: errors, unsent requests, schedule lag, fingerprint, no value
   kMissing,    // in the baseline, not in the results
+  kUndecided,  // A/B: neither a regression nor its absence is clear yet; fails or passes as the policy says
 };
 const char* verdict_name(Verdict verdict);
+// kUndecided is not in here: whether it fails is the policy's (Comparison::fails).
 inline bool fails(Verdict v) { return v == Verdict::kRegressed || v == Verdict::kInvalid || v == Verdict::kMissing; }
 
 struct Row {
@@ -24,7 +26,11 @@ struct Row {
   double now = 0.0;          // median of this run's repetitions
   double change = 0.0;       // (now - baseline) / |baseline|; 0 when baseline is 0
   double tolerance = 0.0;    // relative tolerance the change was held to
-  std::optional<double> p;   // one-sided Mann-Whitney U, toward "worse"; empty when not computed
+  std::optional<double> p;   // stored: one-sided Mann-Whitney U, toward "worse"; empty when not computed
+  // A/B: the confidence bounds of `change` at the look's level, and the repetition pairs behind them.
+  std::optional<double> lower, upper;
+  std::size_t pairs = 0;
+  bool more_possible = false;  // A/B kUndecided below the cap: not a verdict yet
   Verdict verdict = Verdict::kPass;
   std::string note;
 };
@@ -33,7 +39,12 @@ struct Comparison {
   std::string mode;                // "stored" or "ab"
   std::vector<Row> rows;
   std::vector<std::string> notes;  // about the whole run (injected faults, new cases ...)
-  std::size_t cases_passed() const;
+  bool undecided_fails = true;     // A/B at the cap: the policy's "undecided"
+  std::vector<std::string> more;   // A/B: undecided cases below the cap, which more repetitions may decide
+  bool fails(const Row& row) const {
+    return gate::fails(row.verdict) || (row.verdict == Verdict::kUndecided && undecided_fails && !row.more_possible);
+  }
+  std::size_t cases_passed() const;  // neither failed nor in `more`
   std::size_t cases_failed() const;
   bool failed() const { return cases_failed() > 0; }
   bool only_regressions() const;  // failed, and every failure is kRegressed (a rerun may clear it)
