@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include <chrono>
 
@@ -153,8 +154,9 @@ class ChunkWriter {
 
 }  // namespace
 
-OpenAiService::OpenAiService(LlmEngine& engine, httplib::Server& http, std::vector<std::string> other_models)
-    : engine_(engine), other_models_(std::move(other_models)) {
+OpenAiService::OpenAiService(LlmEngine& engine, httplib::Server& http, std::vector<std::string> other_models,
+                             std::chrono::microseconds first_delay)
+    : engine_(engine), other_models_(std::move(other_models)), first_delay_(first_delay) {
   routes(http);
 }
 
@@ -181,6 +183,8 @@ void OpenAiService::routes(httplib::Server& http) {
       }
       const std::string id = (chat ? "chatcmpl-" : "cmpl-") + std::to_string(next_id_++);
       auto channel = engine_.submit(ask.generation);
+      // As a slower model would: the first token (and so everything) later by the injected delay.
+      if (first_delay_.count() > 0) std::this_thread::sleep_for(first_delay_);
       if (!ask.stream) {
         std::string text;
         TokenChannel::Item item;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,7 +31,9 @@ class OpenAiService {
 
   // Adds its routes to `http`, which must not have started yet.
   // `other_models`: the other HTTP services' models, listed by GET /v1/models beside the LLM.
-  OpenAiService(LlmEngine& engine, httplib::Server& http, std::vector<std::string> other_models = {});
+  // `first_delay`: the injected fault (--fault-first-delay-ms), slept before each answer's first byte.
+  OpenAiService(LlmEngine& engine, httplib::Server& http, std::vector<std::string> other_models = {},
+                std::chrono::microseconds first_delay = {});
   std::size_t requests() const { return requests_; }
 
  private:
@@ -38,6 +41,7 @@ class OpenAiService {
 
   LlmEngine& engine_;
   std::vector<std::string> other_models_;
+  std::chrono::microseconds first_delay_;
   std::atomic<std::size_t> requests_{0};
   std::atomic<std::uint64_t> next_id_{1};
 };

@@ -86,7 +86,8 @@ RefServer::RefServer(RefServerOptions options) : options_(std::move(options)) {
   http_ = std::make_unique<HttpListener>();
   openai_ = std::make_unique<OpenAiService>(*llm_, http_->server(),
                                             std::vector<std::string>{TranscriptionHttp::models().front(),
-                                                                     SpeechHttp::models().front()});
+                                                                     SpeechHttp::models().front()},
+                                            context_->faults.first_response_delay);
   transcription_ = std::make_unique<TranscriptionHttp>(*context_, *workers_, options_.asr_model, http_->server());
   speech_ = std::make_unique<SpeechHttp>(*context_, *espeak_, http_->server());
   http_->start(options_.host, options_.http_port);
