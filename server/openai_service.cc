@@ -183,12 +183,14 @@ void OpenAiService::routes(httplib::Server& http) {
       }
       const std::string id = (chat ? "chatcmpl-" : "cmpl-") + std::to_string(next_id_++);
       auto channel = engine_.submit(ask.generation);
-      // As a slower model would: the first token (and so everything) later by the injected delay.
-      if (first_delay_.count() > 0) std::this_thread::sleep_for(first_delay_);
+      // The injected delay (--fault-first-delay-ms) is slept once the first token exists and before it is
+      // sent, as a slower model would make it later; slept before the engine made it, it would overlap that.
+      const auto first_delay = first_delay_;
       if (!ask.stream) {
         std::string text;
         TokenChannel::Item item;
         for (item = channel->next(); item.token; item = channel->next()) text += *item.token;
+        if (first_delay.count() > 0) std::this_thread::sleep_for(first_delay);
         if (std::string(item.finish_reason) == "abort") return send_error(res, 503, "the server is shutting down", "ServiceUnavailableError");
         json answer = {{"id", id}, {"object", chat ? "chat.completion" : "text_completion"},
                        {"created", unix_seconds()}, {"model", ask.model}, {"usage", usage_of(item)}};
@@ -202,12 +204,13 @@ void OpenAiService::routes(httplib::Server& http) {
         return res.set_content(answer.dump(), "application/json");
       }
       auto writer = std::make_shared<ChunkWriter>(chat, id, ask.model);
-      auto started = std::make_shared<bool>(false);
+      auto started = std::make_shared<bool>(false), first_token_sent = std::make_shared<bool>(false);
       const bool include_usage = ask.include_usage;
       res.set_header("Cache-Control", "no-cache");
       res.set_chunked_content_provider(
           "text/event-stream",
-          [writer, channel, started, include_usage, chat](std::size_t, httplib::DataSink& sink) {
+          [writer, channel, started, first_token_sent, include_usage, chat, first_delay](std::size_t,
+                                                                                        httplib::DataSink& sink) {
             auto write = [&](const std::string& text) { return sink.write(text.data(), text.size()); };
             if (!*started) {
               *started = true;
@@ -216,6 +219,10 @@ void OpenAiService::routes(httplib::Server& http) {
             // One token per call, sent as soon as the engine made it; the last carries its finish_reason.
             TokenChannel::Item item = channel->next();
             if (item.token) {
+              if (!*first_token_sent) {
+                *first_token_sent = true;
+                if (first_delay.count() > 0) std::this_thread::sleep_for(first_delay);
+              }
               if (!write(writer->token(*item.token, *item.finish_reason ? item.finish_reason : nullptr))) {
                 return channel->close(), false;
               }
