@@ -31,8 +31,8 @@ void stream_chunks(httplib::Response& res, const char* content_type, std::shared
       [channel](bool) { channel->close(); });
 }
 
-HttpListener::HttpListener() : server_(std::make_unique<httplib::Server>()) {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
+HttpListener::HttpListener(std::size_t connection_threads) : server_(std::make_unique<httplib::Server>()) {
+  server_->new_task_queue = [connection_threads] { return new httplib::ThreadPool(connection_threads); };
   server_->set_keep_alive_max_count(1'000'000);  // the default (5) would close a connection every 5 requests
   server_->set_keep_alive_timeout(5);
   server_->set_payload_max_length(kMaxBody);

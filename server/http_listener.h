@@ -24,7 +24,8 @@ class HttpListener {
   static constexpr int kListenBacklog = 4096;  // connections waiting to be accepted (capped by somaxconn)
   static constexpr std::size_t kMaxBody = 32u << 20;  // an upload of 25 MB (OpenAI's limit) fits; more is refused
 
-  HttpListener();
+  // `connection_threads`: connections served at once (each keep-alive connection holds one while it lives).
+  explicit HttpListener(std::size_t connection_threads = kConnectionThreads);
   ~HttpListener();  // stop()
   httplib::Server& server() { return *server_; }
 

@@ -1,0 +1,74 @@
+#include "server/null/null_server.h"
+
+#include <grpcpp/health_check_service_interface.h>
+
+#include <chrono>
+
+#include "harness/input_error.h"
+#include "server/http_listener.h"
+#include "server/null/null_openai.h"
+#include "server/null/null_riva.h"
+
+namespace voxperf::nullserver {
+namespace {
+
+std::string host_port(const std::string& host, int port) { return host + ":" + std::to_string(port); }
+
+}  // namespace
+
+NullServer::NullServer(const NullServerOptions& options)
+    : options_(options), script_(options.first_delay, options.later_delay, timers_, options.seed) {
+  script_.tts_seconds_per_char = options_.tts_seconds_per_char;
+  script_.llm_tokens = options_.llm_tokens;
+  asr_ = std::make_unique<NullAsrService>(script_);
+  tts_ = std::make_unique<NullTtsService>(script_);
+  const std::string listen = host_port(options_.host, options_.port);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  int bound = 0;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &bound);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // a port in use is an error, not shared
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
+  builder.RegisterService(asr_.get());
+  builder.RegisterService(tts_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || bound == 0) {
+    throw InputError("--host/--port: could not listen on " + listen + " (address in use or not local?)");
+  }
+  port_ = bound;
+  http_ = std::make_unique<refserver::HttpListener>(options_.http_connections);
+  openai_ = std::make_unique<NullOpenAi>(script_, http_->server());
+  http_->start(options_.host, options_.http_port);
+  auto* health = server_->GetHealthCheckService();
+  for (const char* service : {"", "nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis"}) {
+    health->SetServingStatus(service, true);
+  }
+}
+
+NullServer::~NullServer() { shutdown(); }
+
+void NullServer::shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now());  // cancels what runs; its delayed answers still end it
+  server_->Wait();
+  http_->stop();
+}
+
+int NullServer::http_port() const { return http_->port(); }
+std::string NullServer::address() const { return host_port(options_.host, port_); }
+std::string NullServer::http_address() const { return host_port(options_.host, http_->port()); }
+
+std::string NullServer::describe() const {
+  return "null Riva ASR/TTS on " + address() + ", null OpenAI API on " + http_address() + "; first answer after " +
+         options_.first_delay.describe() + " ms, each later one after " + options_.later_delay.describe() + " ms";
+}
+
+std::string NullServer::activity() const {
+  return std::to_string(script_.requests.load()) + " calls and streams, " + std::to_string(script_.messages.load()) +
+         " messages received";
+}
+
+}  // namespace voxperf::nullserver

@@ -1,0 +1,140 @@
+// voxperf against voxperf-nullserver (label refserver): what voxperf measures must be what the null server
+// scripted, over real gRPC and HTTP: a response never before its delay, the median within a generous bound of
+// it, every paced chunk's lag recorded, the final transcript and token counts as sent. The bounds are wide on
+// purpose (a loaded 2-core CI machine); the tight figures come from tools/harness-capacity (README).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include "harness/http/http_transport.h"
+#include "harness/load_driver.h"
+#include "harness/pipelines/openai_chat/openai_client.h"
+#include "harness/request_metrics.h"
+#include "harness/pipelines/riva_asr/asr_stream_client.h"
+#include "harness/pipelines/riva_tts/tts_batch_client.h"
+#include "harness/window_metrics.h"
+#include "server/null/null_openai.h"
+#include "server/null/null_riva.h"
+#include "server/null/null_server.h"
+#include "tests/subprocess.h"
+
+namespace voxperf {
+namespace {
+
+using namespace std::chrono_literals;
+using nullserver::DelayModel;
+
+constexpr double kFirstMs = 20.0;  // the script's first delay
+constexpr double kLaterMs = 5.0;   // and each later one
+constexpr double kSlackMs = 50.0;  // how far above the script a median may be on a busy CI machine
+
+class NullServerFidelity : public ::testing::Test {
+ protected:
+  static nullserver::NullServerOptions options() {
+    nullserver::NullServerOptions o;
+    o.first_delay = DelayModel::parse(std::to_string(kFirstMs), "--first-delay");
+    o.later_delay = DelayModel::parse(std::to_string(kLaterMs), "--later-delay");
+    o.llm_tokens = 4;
+    return o;
+  }
+  ChannelPool channels() {
+    Endpoint endpoint;
+    endpoint.address = server_.address();
+    endpoint.channels = 2;
+    return ChannelPool(endpoint);
+  }
+  static WindowMetrics run(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
+                           Nanos ramp = Nanos::zero()) {
+    LoadDriver driver(client, timers);
+    LoadSpec spec;
+    spec.concurrency = concurrency;
+    spec.requests = requests;
+    spec.ramp = ramp;
+    const auto result = driver.run(spec);
+    auto m = summarize_window(result.records, result.window);
+    EXPECT_EQ(m.completed, requests) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
+    return m;
+  }
+
+  nullserver::NullServer server_{options()};
+  ThreadTimerQueue timers_;
+};
+
+TEST_F(NullServerFidelity, UnaryTtsLatencyIsTheScriptedDelay) {
+  auto pool = channels();
+  const std::vector<Prompt> prompts = {{"p0", "a short prompt"}, {"p1", "another one, a little longer"}};
+  RivaTtsBatchClient client(pool, prompts, TtsSettings{});
+  const auto m = run(client, timers_, 8, 64);
+  EXPECT_GE(m.latency.min_ms(), kFirstMs) << "an answer came before its scripted delay";
+  EXPECT_LE(m.latency.percentile_ms(50), kFirstMs + kSlackMs);
+  // Silent audio of the script's speaking rate: 0.065 s per character.
+  EXPECT_GT(m.rtfx, 0.0);
+}
+
+TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail) {
+  auto pool = channels();
+  Utterance utterance;
+  utterance.id = "silence";
+  utterance.text = "null";
+  utterance.audio.sample_rate = 16000;
+  utterance.audio.channels = 1;
+  utterance.audio.samples.assign(16000, 0);  // 1 s: 7 chunks of 160 ms
+  const std::vector<Utterance> utterances = {utterance};
+  AsrSettings settings;
+  settings.interim_results = true;
+  RivaAsrStreamClient client(pool, utterances, settings, timers_);
+  LoadDriver driver(client, timers_);
+  LoadSpec spec;
+  spec.concurrency = 16;
+  spec.requests = 32;
+  spec.ramp = 160ms;
+  const auto result = driver.run(spec);
+  const auto m = summarize_window(result.records, result.window);
+  ASSERT_EQ(m.completed, 32u);
+  for (const auto& r : result.records) {
+    EXPECT_EQ(r.chunks_sent, 7u);
+    EXPECT_EQ(r.chunk_lag_us.size(), 6u) << "every chunk after the first is paced";
+    EXPECT_EQ(final_transcript(r), nullserver::NullAsrService::kTranscript);
+  }
+  EXPECT_EQ(m.chunk_lag.count(), 32u * 6);
+  EXPECT_DOUBLE_EQ(m.chunk_period_ms, 160.0);
+  EXPECT_LE(m.chunk_lag.percentile_ms(99), 80.0) << "half a chunk late at 16 streams";
+  EXPECT_GE(m.server_tail.min_ms(), kFirstMs) << "a final came before its scripted delay";
+  EXPECT_LE(m.server_tail.percentile_ms(50), kFirstMs + kSlackMs);
+  EXPECT_EQ(m.word_errors.rate(), 0.0);
+  EXPECT_GT(m.first_partial.count(), 0u) << "interim results were asked for";
+}
+
+TEST_F(NullServerFidelity, SseTimeToFirstTokenAndInterTokenLatencyAreTheScript) {
+  HttpSettings http;
+  http.base_url = "http://" + server_.http_address();
+  HttpTransport transport(http);
+  OpenAiChatSettings settings;
+  settings.model_name = nullserver::NullOpenAi::kModel;
+  const std::vector<LlmPrompt> prompts = {{"p", "hello there", 2, 6}};
+  OpenAiChatClient client(transport, settings, "chat", prompts);
+  const auto m = run(client, timers_, 8, 32);
+  EXPECT_EQ(m.output_tokens, 32u * 6) << "the usage's completion_tokens: max_tokens";
+  EXPECT_GE(m.ttft.min_ms(), kFirstMs) << "a first token came before its scripted delay";
+  EXPECT_LE(m.ttft.percentile_ms(50), kFirstMs + kSlackMs);
+  // Each token is due kLaterMs after the one before it, on the server's schedule from the request's arrival.
+  EXPECT_GE(m.itl.percentile_ms(50), kLaterMs / 2);
+  EXPECT_LE(m.itl.percentile_ms(50), kLaterMs + kSlackMs);
+}
+
+TEST(NullServerProcess, RejectsABadDelayNamingTheFlag) {
+  const auto dir = std::filesystem::temp_directory_path() / ("nullserver-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto output = dir / "out.txt";
+  const pid_t pid = testing::spawn({VOXPERF_NULLSERVER_BIN, "--first-delay", "uniform:9:1"}, output);
+  EXPECT_EQ(testing::exit_code(pid), 2);
+  std::ifstream in(output);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--first-delay uniform:9:1: HIGH is below LOW"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace voxperf
