@@ -13,18 +13,30 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
  public:
   LoadWindow(RequestClient& client, const Clock& clock, const LoadSpec& spec) : client_(client), clock_(clock), spec_(spec) {}
 
-  // Closed loop: start `concurrency` requests; each one that ends starts the next.
-  void start_closed_loop() {
+  // Closed loop: start `concurrency` requests, at once or over the ramp; each one that ends starts the next.
+  void start_closed_loop(TimerQueue& timers) {
     start_ = clock_.now();
     if (spec_.duration > Nanos::zero()) stop_starting_at_ = start_ + spec_.duration;
+    const bool ramp = spec_.ramp > Nanos::zero() && spec_.concurrency > 1;
     std::vector<Call*> calls;
     {
       std::lock_guard lock(mutex_);
-      for (std::size_t i = 0; i < spec_.concurrency; ++i) {
-        if (auto* call = next_closed_loop_call()) calls.push_back(call);
+      if (ramp) {
+        pending_arrivals_ = spec_.concurrency - 1;
+        arrived_.assign(spec_.concurrency, false);
+        if (auto* call = next_closed_loop_call(start_)) calls.push_back(call);
+      } else {
+        for (std::size_t i = 0; i < spec_.concurrency; ++i) {
+          if (auto* call = next_closed_loop_call(start_)) calls.push_back(call);
+        }
       }
     }
     for (auto* call : calls) call->start();
+    if (!ramp) return;
+    for (std::size_t i = 1; i < spec_.concurrency; ++i) {
+      const TimePoint at = start_ + spec_.ramp * static_cast<std::int64_t>(i) / static_cast<std::int64_t>(spec_.concurrency);
+      timers.at(at, [self = shared_from_this(), i, at] { self->ramp_start(i, at); });
+    }
   }
 
   // Open loop: put every arrival of the schedule on the timer queue.
@@ -96,15 +108,29 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
     return raw;
   }
 
-  Call* next_closed_loop_call() {
+  // With the lock held: the next closed-loop request, meant to start at `intended` (now, or its ramp step).
+  Call* next_closed_loop_call(TimePoint intended) {
     if (cancelled_) return nullptr;
     if (spec_.requests > 0 && records_.size() >= spec_.requests) return nullptr;
-    const TimePoint now = clock_.now();
-    if (now >= stop_starting_at_) return nullptr;
+    if (clock_.now() >= stop_starting_at_) return nullptr;
     auto& record = records_.emplace_back();
     record.index = records_.size() - 1;
-    record.intended_start = now;
+    record.intended_start = intended;
     return begin(record);
+  }
+
+  // The ramp's i-th start, on the timer thread.
+  void ramp_start(std::size_t i, TimePoint intended) {
+    Call* call = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (arrived_[i]) return;  // cancelled before its time
+      arrived_[i] = true;
+      --pending_arrivals_;
+      call = next_closed_loop_call(intended);
+    }
+    if (call) call->start();
+    done_.notify_all();
   }
 
   void arrive(std::size_t k) {
@@ -137,7 +163,7 @@ class LoadDriver::LoadWindow : public std::enable_shared_from_this<LoadDriver::L
       if (!record.status.ok()) ++failed_;
       const TimePoint ended = record.end.value_or(clock_.now());
       if (!last_end_ || ended > *last_end_) last_end_ = ended;
-      if (spec_.model == LoadModel::kClosedLoop) next = next_closed_loop_call();
+      if (spec_.model == LoadModel::kClosedLoop) next = next_closed_loop_call(clock_.now());
     }
     if (next) next->start();
     done_.notify_all();
@@ -182,6 +208,7 @@ LoadResult LoadDriver::run(const LoadSpec& spec) {
     LoadSpec warmup;
     warmup.concurrency = std::max<std::size_t>(1, std::min(spec.concurrency, spec.warmup_requests));
     warmup.requests = spec.warmup_requests;
+    warmup.ramp = spec.ramp;
     run_window(warmup);  // discarded
   }
   return run_window(spec);
@@ -195,7 +222,7 @@ LoadResult LoadDriver::run_window(const LoadSpec& spec) {
     if (cancelled_) window->cancel();
   }
   if (spec.model == LoadModel::kClosedLoop) {
-    window->start_closed_loop();
+    window->start_closed_loop(timers_);
   } else {
     window->start_open_loop(timers_);
   }

@@ -4,7 +4,7 @@
 // `requests` have been started or `duration` has passed. Open loop starts requests at the times of an arrival
 // schedule (constant or Poisson at `rate`), whatever the server is doing; an arrival that finds
 // `max_in_flight` requests still running is recorded as unsent instead of waiting, so a late send never
-// hides queueing (k6's dropped_iterations). Nothing here blocks a thread per request: the client is
+// hides queueing (k6's dropped_iterations). A closed loop's first requests may ramp up over LoadSpec::ramp. Nothing here blocks a thread per request: the client is
 // asynchronous and the open-loop schedule runs on the TimerQueue.
 #pragma once
 
@@ -24,6 +24,10 @@ namespace voxperf {
 struct LoadSpec {
   LoadModel model = LoadModel::kClosedLoop;
   std::size_t concurrency = 1;  // closed loop: requests in flight; also the warm-up's concurrency
+  // Closed loop: the first `concurrency` requests start at even steps over this time instead of at once
+  // (request i at i x ramp / concurrency), so that 10,000 paced streams do not all send their chunks in the
+  // same instant for the whole window; each one's intended start is its step.
+  Nanos ramp{0};
   double rate = 0.0;            // open loop: arrivals per second
   ArrivalProcess arrivals = ArrivalProcess::kPoisson;
   std::size_t max_in_flight = 10'000;  // open loop: arrivals beyond this many running requests are unsent

@@ -95,4 +95,11 @@ std::optional<Nanos> schedule_lag(const RequestRecord& r) {
   return *r.sent - r.intended_start;
 }
 
+std::vector<Nanos> chunk_lags(const RequestRecord& r) {
+  std::vector<Nanos> out;
+  out.reserve(r.chunk_lag_us.size());
+  for (const auto us : r.chunk_lag_us) out.push_back(std::chrono::microseconds(us));
+  return out;
+}
+
 }  // namespace voxperf

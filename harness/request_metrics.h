@@ -52,5 +52,7 @@ std::optional<double> real_time_factor(const RequestRecord& r);
 
 // Open loop: how late the request was sent relative to its schedule.
 std::optional<Nanos> schedule_lag(const RequestRecord& r);
+// Paced input: each chunk's lag behind its real-time schedule (RequestRecord::chunk_lag_us), sent or not OK.
+std::vector<Nanos> chunk_lags(const RequestRecord& r);
 
 }  // namespace voxperf

@@ -39,6 +39,10 @@ struct RequestRecord {
   std::optional<TimePoint> first_chunk_sent;
   std::optional<TimePoint> last_chunk_sent;
   std::size_t chunks_sent = 0;
+  // Paced input: how late each chunk after the first was written (actual write minus the stream's real-time
+  // schedule: first chunk's send + k x chunk_period), in microseconds; 4 bytes a chunk, no more.
+  std::vector<std::int32_t> chunk_lag_us;
+  Nanos chunk_period{0};  // the real-time period of those chunks; 0: not paced
   double audio_seconds_in = 0.0;  // ASR: audio duration of the utterance
   std::size_t text_chars = 0;     // TTS: characters of the prompt
   std::string reference;          // ASR: reference transcript, for WER

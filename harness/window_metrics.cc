@@ -14,6 +14,11 @@ double WindowMetrics::mean_real_time_factor() const {
          static_cast<double>(real_time_factors.size());
 }
 
+double WindowMetrics::late_chunk_fraction() const {
+  if (chunk_lag.count() == 0) return std::numeric_limits<double>::quiet_NaN();
+  return static_cast<double>(late_chunks) / static_cast<double>(chunk_lag.count());
+}
+
 WindowMetrics summarize_window(std::span<const RequestRecord> records, const Window& window, const Slo& slo) {
   WindowMetrics m;
   m.requests = records.size();
@@ -28,6 +33,13 @@ WindowMetrics summarize_window(std::span<const RequestRecord> records, const Win
       continue;
     }
     if (const auto lag = schedule_lag(r)) m.schedule_lag.record(*lag);
+    if (!r.chunk_lag_us.empty()) {
+      m.chunk_period_ms = std::max(m.chunk_period_ms, std::chrono::duration<double, std::milli>(r.chunk_period).count());
+      for (const auto lag : chunk_lags(r)) {
+        m.chunk_lag.record(lag);
+        m.late_chunks += lag > r.chunk_period;
+      }
+    }
     if (!r.status.ok()) {
       ++m.failed;
       // In-band errors (a stream's per-request error_message) are counted by their class, not their code.

@@ -37,6 +37,11 @@ struct WindowMetrics {
   LatencyHistogram server_tail;
   LatencyHistogram first_partial;
   LatencyHistogram schedule_lag;  // over every sent request
+  // Paced input (streaming ASR in real time), over every sent request: each chunk's lag behind its schedule,
+  // how many were later than one chunk period, and that period (the longest of the window's, in ms; 0: none).
+  LatencyHistogram chunk_lag;
+  std::size_t late_chunks = 0;
+  double chunk_period_ms = 0.0;
   std::vector<double> real_time_factors;  // sorted
 
   double window_seconds = 0.0;
@@ -67,8 +72,13 @@ struct WindowMetrics {
   std::size_t windows = 1;
   std::optional<bool> stable;
   std::optional<bool> over_latency_threshold;
+  // Paced streams: whether the chunk lag P99 was over the target's budget (unset: nothing paced), and that
+  // budget in ms. Such a level measured the client's lateness, not the server.
+  std::optional<bool> over_chunk_lag_budget;
+  double chunk_lag_budget_ms = 0.0;
 
   std::size_t errors() const { return failed + unsent; }
+  double late_chunk_fraction() const;  // late_chunks / chunks paced; NaN when none was
   double mean_real_time_factor() const;
 };
 

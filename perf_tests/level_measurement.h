@@ -24,6 +24,9 @@ double process_cpu_seconds();
 
 // The load of a case's measured window: closed loop at its concurrency, or open loop at its rate.
 LoadSpec window_spec(const Target& target, const CaseName& name);
+// The chunk lag P99 over which a paced level is invalid: the target's chunk_lag_budget_ms, else a tenth of the
+// window's chunk period.
+double chunk_lag_budget_ms(const Target& target, const WindowMetrics& m);
 // Its warm-up: the same load (perf_analyzer sends warm-up at the target concurrency or rate), fewer requests.
 LoadSpec warmup_spec(const Target& target, const CaseName& name);
 CaseLoad case_load(const CaseName& name);

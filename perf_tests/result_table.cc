@@ -118,6 +118,7 @@ std::string ResultTable::markdown() const {
       const auto& m = row.metrics;
       const char* mark = m.over_latency_threshold.value_or(false) ? " (over latency threshold)"
                          : (m.stable && !*m.stable)              ? " (UNSTABLE)"
+                         : m.over_chunk_lag_budget.value_or(false) ? " (CLIENT BEHIND)"
                                                                  : "";
       out << "| " << row.name.load_cell() << mark << " |";
       for (const auto& column : columns) out << " " << column.cell(row.metrics) << " |";

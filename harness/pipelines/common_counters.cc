@@ -25,6 +25,9 @@ std::vector<CounterSpec> common_counters() {
       {"stable", [](const WindowMetrics& m) { return m.stable ? (*m.stable ? 1.0 : 0.0) : NAN; }},
       {"over_latency_threshold",
        [](const WindowMetrics& m) { return m.over_latency_threshold ? (*m.over_latency_threshold ? 1.0 : 0.0) : NAN; }},
+      // Paced streams only: 1 when the client fell behind its real-time schedule (the level is invalid).
+      {"over_chunk_lag_budget",
+       [](const WindowMetrics& m) { return m.over_chunk_lag_budget ? (*m.over_chunk_lag_budget ? 1.0 : 0.0) : NAN; }},
   };
 }
 

@@ -39,6 +39,10 @@ class PipelineSettings {
   // Adds them to the target's description in the results' context (data files by path), which the gate's
   // fingerprint compares.
   virtual void describe(nlohmann::json& target) const = 0;
+  // The real-time period of the chunks its streams send paced (streaming ASR's chunk_ms); zero when its cases
+  // send nothing paced. Paced cases ramp their stream starts over one period by default and are held to a
+  // chunk-lag budget (Target::ramp, Target::chunk_lag_budget_ms).
+  virtual Nanos pacing_period(const std::string& mode) const { (void)mode; return Nanos::zero(); }
 };
 
 // How a case loads its target. Most clients ignore it; a sequence protocol (KServe) keeps one sequence per

@@ -61,6 +61,12 @@ struct Target {
   bool time_windows = false;
   std::chrono::milliseconds window{5000};
   StabilityRule stability;
+  // Closed loop: the first `concurrency` requests start spread evenly over this time, not in one instant
+  // ("ramp_ms"; unset: one pacing period of the mode's paced streams, none for the others).
+  std::optional<std::chrono::milliseconds> ramp;
+  // Paced streams: a level whose chunk lag P99 is over this is invalid, the client having fallen behind
+  // ("chunk_lag_budget_ms"; unset: a tenth of the chunk period).
+  std::optional<double> chunk_lag_budget_ms;
   Slo slo;  // per-request objectives: goodput_rps counts the requests that met them
   // Bounds on a level's counters and the concurrency range to search: one ".../sla" case per mode.
   Sla sla;

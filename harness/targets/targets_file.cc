@@ -256,6 +256,8 @@ Target read_target(const json& value, const std::string& path, const fs::path& f
     target.stability.max_windows = static_cast<std::size_t>(*n);
   }
   target.stability.latency_threshold_ms = fields.number("latency_threshold_ms", 0.001, 86'400'000.0);
+  if (auto ms = fields.integer("ramp_ms", 0, 3'600'000)) target.ramp = std::chrono::milliseconds(*ms);
+  target.chunk_lag_budget_ms = fields.number("chunk_lag_budget_ms", 0.001, 86'400'000.0);
   target.settings = pipeline.parse(fields, base);
   target.modes = pipeline.case_modes(target.modes, *target.settings);
   if (const json* slo = fields.find("slo")) target.slo = read_slo(*slo, path + ".slo", file);

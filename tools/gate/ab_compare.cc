@@ -174,6 +174,10 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
         add_invalid(comparison, name, "(latency threshold)", "latency reached latency_threshold_ms on the " + who);
         invalid = true;
       }
+      if (largest_of(result, std::string(side) + "over_chunk_lag_budget") > 0) {
+        add_invalid(comparison, name, "(chunk_lag)", "the client fell behind its real-time pace on the " + who);
+        invalid = true;
+      }
       if (largest_of(result, std::string(side) + "schedule_lag_p99_ms") > policy.schedule_lag_budget_ms) {
         add_invalid(comparison, name, "(schedule_lag)", "p99 schedule lag over the budget on the " + who);
         invalid = true;

@@ -70,6 +70,10 @@ std::vector<Row> validity(const std::string& name, const std::map<std::string, R
     rows.push_back(validity_row(name, "(latency threshold)", Verdict::kInvalid,
                                 "latency reached latency_threshold_ms: the sweep stopped here"));
   }
+  if (largest(counter_values(now, "over_chunk_lag_budget")) > 0) {
+    rows.push_back(validity_row(name, "(chunk_lag)", Verdict::kInvalid,
+                                "the client fell behind its real-time pace (chunk lag P99 over its budget)"));
+  }
   const double lag = largest(counter_values(now, "schedule_lag_p99_ms"));
   if (lag > policy.schedule_lag_budget_ms) {
     rows.push_back(validity_row(name, "(schedule_lag)", Verdict::kInvalid,

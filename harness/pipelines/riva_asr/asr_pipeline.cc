@@ -41,6 +41,10 @@ std::string RivaAsrTarget::server_config() {
   return config_json(*stub, &RivaSpeechRecognition::Stub::GetRivaSpeechRecognitionConfig, target_);
 }
 
+Nanos RivaAsrTargetSettings::pacing_period(const std::string& mode) const {
+  return streaming(mode) && real_time ? Nanos(chunk) : Nanos::zero();
+}
+
 void RivaAsrTargetSettings::describe(nlohmann::json& target) const {
   target["data"] = data.string();
   target["language_code"] = language_code;
@@ -82,6 +86,10 @@ std::vector<CounterSpec> RivaAsrPipeline::counters(const std::string& mode) cons
     // The cadence of results: gaps between consecutive transcripts (interim or final) of one stream.
     out.push_back({"inter_chunk_mean_ms", [](const WindowMetrics& m) { return m.inter_chunk.mean_ms(); }});
     out.push_back({"inter_chunk_p99_ms", [](const WindowMetrics& m) { return m.inter_chunk.percentile_ms(99); }});
+    // The client's own pacing: each audio chunk's lag behind the real-time schedule (NaN when not paced).
+    out.push_back({"chunk_lag_mean_ms", [](const WindowMetrics& m) { return m.chunk_lag.mean_ms(); }});
+    out.push_back({"chunk_lag_p99_ms", [](const WindowMetrics& m) { return m.chunk_lag.percentile_ms(99); }});
+    out.push_back({"late_chunk_fraction", [](const WindowMetrics& m) { return m.late_chunk_fraction(); }});
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // Modes: stream (StreamingRecognize, real-time paced chunks) and offline (Recognize). Data: a JSON-lines
 // manifest of utterances with reference transcripts. Counters beyond the common ones: rtfx, wer, and for
 // stream first_partial_mean_ms, server_tail_mean_ms, server_tail_p99_ms, inter_chunk_mean_ms and
-// inter_chunk_p99_ms (gaps between consecutive transcripts).
+// inter_chunk_p99_ms (gaps between consecutive transcripts), and the client's own pacing: chunk_lag_mean_ms,
+// chunk_lag_p99_ms and late_chunk_fraction (chunks later than one chunk period).
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,7 @@ struct RivaAsrTargetSettings final : PipelineSettings {
   bool real_time = true;                 // streaming: pace chunks as a live caller does
 
   void describe(nlohmann::json& target) const override;
+  Nanos pacing_period(const std::string& mode) const override;
 };
 
 // One target: its gRPC channels and its data. open() makes it from the target's settings; tests make it

@@ -1,6 +1,8 @@
 #include "harness/pipelines/riva_asr/asr_stream_client.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 #include "harness/pipelines/riva_asr/asr_response.h"
@@ -26,6 +28,10 @@ class RivaAsrStreamClient::Stream final
     record_.item = utterance.id;
     record_.reference = utterance.text;
     record_.audio_seconds_in = audio.seconds();
+    if (settings.real_time) {
+      record_.chunk_period = std::chrono::duration_cast<Nanos>(settings.chunk);
+      record_.chunk_lag_us.reserve(chunks_ > 0 ? chunks_ - 1 : 0);
+    }
     apply_call_settings(settings.call, context_);
     auto* streaming = request_.mutable_streaming_config();
     streaming->set_interim_results(settings.interim_results);
@@ -55,8 +61,7 @@ class RivaAsrStreamClient::Stream final
     }
     const auto& settings = client_.settings_;
     if (settings.real_time && next_chunk_ > 0) {
-      const TimePoint due = *record_.first_chunk_sent +
-                            std::chrono::duration_cast<Nanos>(settings.chunk * static_cast<double>(next_chunk_));
+      const TimePoint due = *record_.first_chunk_sent + chunk_offset(next_chunk_);
       if (due > client_.clock_.now()) {
         client_.timers_.at(due, [this] { write_chunk(); });  // the hold keeps this stream alive
         return;
@@ -78,13 +83,26 @@ class RivaAsrStreamClient::Stream final
   }
 
  private:
+  // When chunk k is due, counted from the first chunk's send: the real-time schedule of the utterance.
+  Nanos chunk_offset(std::size_t k) const {
+    return std::chrono::duration_cast<Nanos>(client_.settings_.chunk * static_cast<double>(k));
+  }
+
   void write_chunk() {
     const auto all = utterance_.audio.bytes();
     const std::size_t offset = next_chunk_ * chunk_bytes_;
     const auto chunk = all.subspan(offset, std::min(chunk_bytes_, all.size() - offset));
     request_.set_audio_content(chunk.data(), chunk.size());
     const TimePoint now = client_.clock_.now();
-    if (next_chunk_ == 0) record_.first_chunk_sent = now;
+    if (next_chunk_ == 0) {
+      record_.first_chunk_sent = now;
+    } else if (client_.settings_.real_time) {
+      // Pacing is measured, not assumed: a client that falls behind its schedule shows up here (the case is
+      // then invalid: level_measurement.h), not as a slower server.
+      const auto lag = now - *record_.first_chunk_sent - chunk_offset(next_chunk_);
+      record_.chunk_lag_us.push_back(static_cast<std::int32_t>(
+          std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(lag).count(), 0, INT32_MAX)));
+    }
     ++next_chunk_;
     record_.chunks_sent = next_chunk_;
     if (next_chunk_ == chunks_) {
