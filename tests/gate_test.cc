@@ -277,6 +277,12 @@ TEST(StoredCompare, InvalidRunsAreNeverPassed) {
   EXPECT_EQ(row_for(c, "(unstable)").verdict, Verdict::kInvalid);
   EXPECT_EQ(row_for(c, "(latency threshold)").verdict, Verdict::kInvalid);
   EXPECT_TRUE(c.failed());
+  // A paced level where the client fell behind its real-time schedule measured the client, not the server.
+  Results behind = run_with({10.1, 10.2, 10.3});
+  behind.cases[kCase].counters["over_chunk_lag_budget"] = {0, 1, 0};
+  c = compare_with_baseline(stored_baseline(), behind, test_policy());
+  EXPECT_EQ(row_for(c, "(chunk_lag)").verdict, Verdict::kInvalid);
+  EXPECT_TRUE(c.failed());
   Results settled = run_with({10.1, 10.2, 10.3});
   settled.cases[kCase].counters["stable"] = {1, 1, 1};
   settled.cases[kCase].counters["over_latency_threshold"] = {0, 0, 0};
@@ -410,6 +416,11 @@ TEST(InterleavedCompare, ErrorsOnEitherSideAreInvalid) {
   Results unstable = ab_run({10, 10, 10}, {10, 10, 10});
   unstable.cases[kCase].counters["stable"] = {1, 0, 1};
   EXPECT_EQ(row_for(compare_interleaved(unstable, test_policy()), "(unstable)").verdict, Verdict::kInvalid);
+  Results behind = ab_run({10, 10, 10}, {10, 10, 10});
+  behind.cases[kCase].counters["over_chunk_lag_budget"] = {0, 0, 1};
+  const auto b = compare_interleaved(behind, test_policy());
+  EXPECT_EQ(row_for(b, "(chunk_lag)").verdict, Verdict::kInvalid);
+  EXPECT_NE(row_for(b, "(chunk_lag)").note.find("candidate"), std::string::npos) << row_for(b, "(chunk_lag)").note;
 }
 
 // --- Accepting runs into a baseline -------------------------------------------------------------------------

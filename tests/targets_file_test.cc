@@ -12,6 +12,8 @@
 #include "harness/pipelines/riva_asr/asr_pipeline.h"
 #include "harness/pipelines/riva_tts/tts_pipeline.h"
 #include "harness/targets/targets_file.h"
+#include "harness/window_metrics.h"
+#include "perf_tests/level_measurement.h"
 
 namespace voxperf {
 namespace {
@@ -466,6 +468,40 @@ TEST_F(TargetsFile, SlaMistakesNameTheField) {
   EXPECT_NE(error_of(R"({"targets": [{"model": "m", "kind": "riva_tts", "endpoints": ["a:1", "b:1"], "modes": ["batch"],
     "data": "prompts.txt", "sla": {"ttfa_mean_ms": 5}, "sla_search": {}}]})").find("targets[0].sla_search: searches one instance"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace voxperf
+
+namespace voxperf {
+namespace {
+
+// Paced streams ramp their starts over one chunk period and are held to a tenth of it, unless told otherwise.
+TEST_F(TargetsFile, PacedStreamsRampOverAChunkAndHaveALagBudget) {
+  using bench::CaseName;
+  const auto paced = load(kMinimalAsr).front();
+  CaseName stream{"ASR", "m", "default", "stream", 100};
+  CaseName offline{"ASR", "m", "default", "offline", 100};
+  EXPECT_EQ(bench::window_spec(paced, stream).ramp, std::chrono::milliseconds(160));
+  EXPECT_EQ(bench::window_spec(paced, offline).ramp, Nanos::zero()) << "nothing paced: no ramp";
+  WindowMetrics m;
+  m.chunk_period_ms = 160;
+  EXPECT_DOUBLE_EQ(bench::chunk_lag_budget_ms(paced, m), 16.0);
+
+  std::string json = kMinimalAsr;
+  json.replace(json.find("\"concurrency\""), 13, "\"ramp_ms\": 0, \"chunk_lag_budget_ms\": 2.5, \"concurrency\"");
+  const auto told = load(json).front();
+  EXPECT_EQ(bench::window_spec(told, stream).ramp, Nanos::zero());
+  EXPECT_DOUBLE_EQ(bench::chunk_lag_budget_ms(told, m), 2.5);
+  json.replace(json.find("\"ramp_ms\": 0"), 12, "\"ramp_ms\": -1");
+  EXPECT_NE(error_of(json).find("targets[0].ramp_ms"), std::string::npos) << error_of(json);
+
+  // A level over its budget says so where a user looks first: the case's label.
+  m.chunk_lag.record(std::chrono::milliseconds(40));
+  m.chunk_lag_budget_ms = 16;
+  m.over_chunk_lag_budget = true;
+  const std::string label = bench::case_label(m, paced);
+  EXPECT_NE(label.find("CLIENT BEHIND: chunk lag P99 40.00 ms over the budget of 16.00 ms"), std::string::npos) << label;
 }
 
 }  // namespace
