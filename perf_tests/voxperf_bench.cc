@@ -19,6 +19,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "harness/grpc/lock_checks.h"
 #include "harness/input_error.h"
 #include "perf_tests/case_selection.h"
 #include "perf_tests/exit_codes.h"
@@ -252,5 +253,6 @@ int run(int argc, char** argv) {
 }  // namespace voxperf::bench
 
 int main(int argc, char** argv) {
+  voxperf::disable_lock_order_checks();
   return voxperf::bench::run_reporting_errors("voxperf_bench", [&] { return voxperf::bench::run(argc, argv); });
 }

@@ -1,6 +1,8 @@
 // One generated stub per channel of a ChannelPool, handed out round-robin.
 #pragma once
 
+#include <grpcpp/generic/generic_stub.h>
+
 #include <memory>
 #include <vector>
 
@@ -23,6 +25,22 @@ class StubPool {
  private:
   ChannelPool& channels_;
   std::vector<std::unique_ptr<typename Service::Stub>> stubs_;
+};
+
+// One generic stub per channel, for calls that send pre-serialized requests (grpc::ByteBuffer) and read typed
+// answers.
+template <class Request, class Response>
+class GenericStubPool {
+ public:
+  using Stub = grpc::TemplatedGenericStub<Request, Response>;
+  explicit GenericStubPool(ChannelPool& channels) : channels_(channels) {
+    for (std::size_t i = 0; i < channels.size(); ++i) stubs_.push_back(std::make_unique<Stub>(channels.channel(i)));
+  }
+  Stub& next() { return *stubs_[channels_.next_index()]; }
+
+ private:
+  ChannelPool& channels_;
+  std::vector<std::unique_ptr<Stub>> stubs_;
 };
 
 }  // namespace voxperf

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "harness/grpc/lock_checks.h"
 #include "harness/input_error.h"
 #include "server/null/null_server.h"
 
@@ -36,6 +37,7 @@ void write_port_file(const fs::path& path, int port, int http_port) {
 
 int main(int argc, char** argv) {
   using namespace voxperf::nullserver;
+  voxperf::disable_lock_order_checks();
   CLI::App app{"voxperf-nullserver: Riva ASR/TTS and OpenAI answers after scripted delays, with no engine behind them"};
   NullServerOptions options;
   std::string first = "0", later = "0", port_file;

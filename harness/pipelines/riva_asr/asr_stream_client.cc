@@ -9,40 +9,42 @@
 
 namespace voxperf {
 
-using nvidia::riva::asr::StreamingRecognizeRequest;
 using nvidia::riva::asr::StreamingRecognizeResponse;
 
+namespace {
+
+const std::string& streaming_recognize_method() {
+  static const std::string method =
+      "/" + std::string(nvidia::riva::asr::RivaSpeechRecognition::service_full_name()) + "/StreamingRecognize";
+  return method;
+}
+
+}  // namespace
+
 class RivaAsrStreamClient::Stream final
-    : public grpc::ClientBidiReactor<StreamingRecognizeRequest, StreamingRecognizeResponse>,
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, StreamingRecognizeResponse>,
       public Call,
       public std::enable_shared_from_this<Stream> {
  public:
-  Stream(RivaAsrStreamClient& client, const Utterance& utterance, RequestRecord& record, std::function<void()> done)
-      : client_(client), utterance_(utterance), record_(record), done_(std::move(done)) {
+  Stream(RivaAsrStreamClient& client, const Utterance& utterance, const AsrStreamFrames& frames, RequestRecord& record,
+         std::function<void()> done)
+      : client_(client), frames_(frames), record_(record), done_(std::move(done)) {
     const auto& settings = client.settings_;
-    const auto& audio = utterance.audio;
-    chunk_bytes_ = static_cast<std::size_t>(std::chrono::duration<double>(settings.chunk).count() *
-                                            audio.sample_rate) * static_cast<std::size_t>(audio.channels) * 2;
-    chunk_bytes_ = std::max<std::size_t>(chunk_bytes_, 2);
-    chunks_ = (audio.bytes().size() + chunk_bytes_ - 1) / chunk_bytes_;
     record_.item = utterance.id;
     record_.reference = utterance.text;
-    record_.audio_seconds_in = audio.seconds();
+    record_.audio_seconds_in = utterance.audio.seconds();
     if (settings.real_time) {
       record_.chunk_period = std::chrono::duration_cast<Nanos>(settings.chunk);
-      record_.chunk_lag_us.reserve(chunks_ > 0 ? chunks_ - 1 : 0);
+      record_.chunk_lag_us.reserve(frames_.chunks() > 0 ? frames_.chunks() - 1 : 0);
     }
     apply_call_settings(settings.call, context_);
-    auto* streaming = request_.mutable_streaming_config();
-    streaming->set_interim_results(settings.interim_results);
-    *streaming->mutable_config() = recognition_config(settings, audio.sample_rate, audio.channels);
   }
 
   void start() override {
     self_ = shared_from_this();  // released in OnDone
-    client_.stubs_.next().async()->StreamingRecognize(&context_, this);
+    client_.stubs_.next().PrepareBidiStreamingCall(&context_, streaming_recognize_method(), grpc::StubOptions(), this);
     AddHold();  // audio chunks are written from the timer thread, outside reactions
-    StartWrite(&request_);  // the config message
+    StartWrite(&frames_.config());
     StartRead(&response_);
     record_.sent = client_.clock_.now();
     StartCall();
@@ -51,9 +53,9 @@ class RivaAsrStreamClient::Stream final
   void cancel() override { context_.TryCancel(); }
 
   void OnWriteDone(bool ok) override {
-    if (!ok || next_chunk_ == chunks_) {
+    if (!ok || next_chunk_ == frames_.chunks()) {
       // Stream broken (OnDone says how), or the last chunk went out with the half-close.
-      if (ok && chunks_ == 0) {
+      if (ok && frames_.chunks() == 0) {
         StartWritesDone();
       }
       RemoveHold();
@@ -89,10 +91,7 @@ class RivaAsrStreamClient::Stream final
   }
 
   void write_chunk() {
-    const auto all = utterance_.audio.bytes();
-    const std::size_t offset = next_chunk_ * chunk_bytes_;
-    const auto chunk = all.subspan(offset, std::min(chunk_bytes_, all.size() - offset));
-    request_.set_audio_content(chunk.data(), chunk.size());
+    const grpc::ByteBuffer* chunk = &frames_.chunk(next_chunk_);
     const TimePoint now = client_.clock_.now();
     if (next_chunk_ == 0) {
       record_.first_chunk_sent = now;
@@ -105,23 +104,20 @@ class RivaAsrStreamClient::Stream final
     }
     ++next_chunk_;
     record_.chunks_sent = next_chunk_;
-    if (next_chunk_ == chunks_) {
+    if (next_chunk_ == frames_.chunks()) {
       record_.last_chunk_sent = now;
-      StartWriteLast(&request_, grpc::WriteOptions());
+      StartWriteLast(chunk, grpc::WriteOptions());
     } else {
-      StartWrite(&request_);
+      StartWrite(chunk);
     }
   }
 
   RivaAsrStreamClient& client_;
-  const Utterance& utterance_;
+  const AsrStreamFrames& frames_;
   RequestRecord& record_;
   std::function<void()> done_;
   grpc::ClientContext context_;
-  StreamingRecognizeRequest request_;
   StreamingRecognizeResponse response_;
-  std::size_t chunk_bytes_ = 0;
-  std::size_t chunks_ = 0;
   std::size_t next_chunk_ = 0;
   std::shared_ptr<Stream> self_;
 };
@@ -131,11 +127,13 @@ RivaAsrStreamClient::RivaAsrStreamClient(ChannelPool& channels, std::span<const 
     : stubs_(channels), utterances_(utterances), settings_(std::move(settings)), timers_(timers), clock_(clock) {
   if (utterances_.empty()) throw std::invalid_argument("streaming ASR client needs at least one utterance");
   if (settings_.chunk <= Nanos::zero()) throw std::invalid_argument("streaming ASR chunk length must be positive");
+  frames_.reserve(utterances_.size());
+  for (const auto& utterance : utterances_) frames_.emplace_back(utterance, settings_);
 }
 
 std::shared_ptr<Call> RivaAsrStreamClient::prepare(RequestRecord& record, std::function<void()> done) {
-  const auto& utterance = utterances_[record.index % utterances_.size()];
-  return std::make_shared<Stream>(*this, utterance, record, std::move(done));
+  const std::size_t i = record.index % utterances_.size();
+  return std::make_shared<Stream>(*this, utterances_[i], frames_[i], record, std::move(done));
 }
 
 }  // namespace voxperf

@@ -5,12 +5,14 @@
 
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "harness/grpc/channel_pool.h"
 #include "harness/grpc/stub_pool.h"
 #include "harness/manifest.h"
 #include "harness/request_client.h"
 #include "harness/pipelines/riva_asr/asr_settings.h"
+#include "harness/pipelines/riva_asr/asr_stream_frames.h"
 #include "harness/timer_queue.h"
 #include "riva/proto/riva_asr.grpc.pb.h"
 
@@ -26,11 +28,13 @@ class RivaAsrStreamClient final : public RequestClient {
 
  private:
   class Stream;
-  StubPool<nvidia::riva::asr::RivaSpeechRecognition> stubs_;
+  // Requests go out pre-serialized (frames_), answers are parsed as usual.
+  GenericStubPool<grpc::ByteBuffer, nvidia::riva::asr::StreamingRecognizeResponse> stubs_;
   std::span<const Utterance> utterances_;
   AsrSettings settings_;
   TimerQueue& timers_;
   const Clock& clock_;
+  std::vector<AsrStreamFrames> frames_;  // one per utterance
 };
 
 }  // namespace voxperf
