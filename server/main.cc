@@ -1,39 +1,21 @@
 // voxperf-refserver: the reference Riva ASR/TTS server (see ref_server.h). Logs one line when it starts and
 // one when it stops; SIGTERM or SIGINT stops it gracefully.
 #include <CLI/CLI.hpp>
-#include <sys/prctl.h>
 
-#include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "harness/input_error.h"
 #include "server/ref_server.h"
+#include "server/server_main.h"
 
 namespace {
 
 using voxperf::InputError;
-namespace fs = std::filesystem;
-
-// Written to a temporary name and renamed, so a CTest fixture polling for the file never reads half of it.
-// Line 1 the gRPC port, line 2 the OpenAI HTTP API's.
-void write_port_file(const fs::path& path, int port, int http_port) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << port << '\n' << http_port << '\n';
-    if (!out) throw InputError("--port-file " + path.string() + ": can not write it");
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) throw InputError("--port-file " + path.string() + ": " + error.message());
-}
 
 void check_fraction(double value, const char* flag) {
   if (value < 0 || value > 1) throw InputError(std::string(flag) + " " + std::to_string(value) + ": must be 0 to 1");
@@ -81,15 +63,10 @@ int main(int argc, char** argv) {
       ->envname("VOXPERF_REFSERVER_SLOWDOWN");
   CLI11_PARSE(app, argc, argv);
 
-  // Signals are taken by sigwait on this thread; block them before any other thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Signals are taken by sigwait on this thread; blocked before any other thread starts.
+  const sigset_t stop_signals = voxperf::block_stop_signals();
   // voxperf_bench starts its embedded servers with this: killed (or crashed), it must not leave them running.
-  const pid_t parent = getppid();
-  if (exit_with_parent && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)) return 1;
+  if (exit_with_parent && !voxperf::exit_with_parent()) return 1;
 
   try {
     options.profile = parse_profile(profile);
@@ -106,7 +83,7 @@ int main(int argc, char** argv) {
     options.faults.error_code = parse_status_code(error_code, "--fault-error-code");
 
     RefServer server(options);
-    if (!port_file.empty()) write_port_file(port_file, server.port(), server.http_port());
+    if (!port_file.empty()) voxperf::write_port_file(port_file, server.port(), server.http_port());
     std::cout << "voxperf-refserver: " << server.describe() << std::endl;
 
     int signal = 0;

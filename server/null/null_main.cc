@@ -5,35 +5,16 @@
 #include <CLI/CLI.hpp>
 #include <sys/prctl.h>
 
-#include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "harness/grpc/lock_checks.h"
 #include "harness/input_error.h"
 #include "server/null/null_server.h"
+#include "server/server_main.h"
 
-namespace {
-
-namespace fs = std::filesystem;
-
-void write_port_file(const fs::path& path, int port, int http_port) {
-  const fs::path temporary = path.string() + ".tmp";  // renamed into place: a poller never reads half of it
-  {
-    std::ofstream out(temporary);
-    out << port << '\n' << http_port << '\n';
-    if (!out) throw voxperf::InputError("--port-file " + path.string() + ": can not write it");
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) throw voxperf::InputError("--port-file " + path.string() + ": " + error.message());
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace voxperf::nullserver;
@@ -60,13 +41,8 @@ int main(int argc, char** argv) {
   app.add_flag("--exit-with-parent", exit_with_parent, "exit when the process that started it exits");
   CLI11_PARSE(app, argc, argv);
 
-  sigset_t stop_signals;  // taken by sigwait on this thread; blocked before any other thread starts
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  const pid_t parent = getppid();
-  if (exit_with_parent && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)) return 1;
+  const sigset_t stop_signals = voxperf::block_stop_signals();  // taken by sigwait on this thread
+  if (exit_with_parent && !voxperf::exit_with_parent()) return 1;
   // Linux lets a sleeping thread wake up to 50 us late (timer slack) to batch wake-ups; a known-delay server
   // must not add that to its script. Threads started from here on inherit it.
   prctl(PR_SET_TIMERSLACK, 1UL);
@@ -75,14 +51,14 @@ int main(int argc, char** argv) {
     options.first_delay = DelayModel::parse(first, "--first-delay");
     options.later_delay = DelayModel::parse(later, "--later-delay");
     NullServer server(options);
-    if (!port_file.empty()) write_port_file(port_file, server.port(), server.http_port());
+    if (!port_file.empty()) voxperf::write_port_file(port_file, server.port(), server.http_port());
     std::cout << "voxperf-nullserver: " << server.describe() << std::endl;
     int signal = 0;
     sigwait(&stop_signals, &signal);
     server.shutdown();
     std::cout << "voxperf-nullserver: stopped on " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << "; "
               << server.activity() << std::endl;
-    if (!port_file.empty()) fs::remove(port_file);
+    if (!port_file.empty()) std::filesystem::remove(port_file);
     return 0;
   } catch (const voxperf::InputError& error) {
     std::cerr << "voxperf-nullserver: " << error.what() << std::endl;
