@@ -470,12 +470,6 @@ TEST_F(TargetsFile, SlaMistakesNameTheField) {
             std::string::npos);
 }
 
-}  // namespace
-}  // namespace voxperf
-
-namespace voxperf {
-namespace {
-
 // Paced streams ramp their starts over one chunk period and are held to a tenth of it, unless told otherwise.
 TEST_F(TargetsFile, PacedStreamsRampOverAChunkAndHaveALagBudget) {
   using bench::CaseName;

@@ -1,7 +1,7 @@
 // The messages of one utterance's StreamingRecognize, serialized once: the config message, then each chunk
 // of audio. A paced stream sends a chunk by handing gRPC a reference to these bytes, where it used to copy
-// the chunk into its protobuf request and have gRPC serialize that into a new buffer on every write (the
-// copies and their allocations were about a tenth of the client's CPU at 3,000 streams).
+// the chunk into its protobuf request and have gRPC serialize that into a new buffer on every write (at
+// 3,000 streams, memmove was 3.4 % of the client's CPU and malloc/free, in part for these buffers, 8 %).
 #pragma once
 
 #include <grpcpp/support/byte_buffer.h>
