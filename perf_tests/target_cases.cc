@@ -186,6 +186,11 @@ std::vector<std::string> register_target_cases(TargetRun& run, TimerQueue& timer
         for (auto _ : state) {
           if (progress) progress->start(name.str());
           std::optional<WindowMetrics> baseline;
+          if (run.ab_baseline) {
+            for (TargetRun* side : {&run, run.ab_baseline}) {
+              if (side->redeploy) side->redeploy(*side);
+            }
+          }
           // A/B: the baseline side first on even repetitions, second on odd ones, so that neither side always
           // finds the machine just warmed (or just tired) by the other.
           const bool baseline_first = *repetition % 2 == 0;

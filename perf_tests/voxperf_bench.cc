@@ -59,17 +59,37 @@ class EmbeddedServers {
     if (!running_dir_.empty()) return running(instance == 0 ? profile : profile + "-" + std::to_string(instance));
     auto& server = servers_[profile + "#" + std::to_string(instance)];
     if (!server) {
-      std::vector<std::string> args{"--profile", profile, "--exit-with-parent"};
-      args.insert(args.end(), fault_args_.begin(), fault_args_.end());
-      server = std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, args);
+      server = start(profile);
       std::cerr << "voxperf_bench: started the reference server at " << server->address() << " (profile "
                 << profile << (instance > 0 ? ", instance " + std::to_string(instance) : std::string()) << ")\n";
     }
-    ServerProcess* process = server.get();
-    return {process->address(), process->http_address(), [process] { return process->cpu_seconds(); }};
+    return describe(*server);
+  }
+
+  // Whether server() starts the servers (and so restart() can replace them).
+  bool owns_servers() const { return running_dir_.empty(); }
+
+  // Stops the profile's server and starts another with the same arguments (A/B: a fresh process per
+  // repetition pair). Every target that shares the profile's server must reopen its connections.
+  Server restart(const std::string& profile) {
+    auto& server = servers_[profile + "#0"];
+    server.reset();  // the old process exits first, so that the two never share the cores
+    server = start(profile);
+    return describe(*server);
   }
 
  private:
+  std::unique_ptr<ServerProcess> start(const std::string& profile) const {
+    std::vector<std::string> args{"--profile", profile, "--exit-with-parent"};
+    args.insert(args.end(), fault_args_.begin(), fault_args_.end());
+    return std::make_unique<ServerProcess>(VOXPERF_REFSERVER_BIN, args);
+  }
+
+  static Server describe(ServerProcess& process) {
+    ServerProcess* p = &process;
+    return {p->address(), p->http_address(), [p] { return p->cpu_seconds(); }};
+  }
+
   Server running(const std::string& profile) const {
     const auto port_file = running_dir_ / (profile + ".port"), pid_file = running_dir_ / (profile + ".pid");
     std::ifstream port_in(port_file), pid_in(pid_file);
@@ -195,7 +215,13 @@ int run(int argc, char** argv) {
   SweepProgress progress(std::cerr, isatty(STDERR_FILENO) != 0);
   std::vector<std::unique_ptr<TargetRun>> runs, baseline_runs;
   std::vector<std::string> cases;
-  auto prepare_one = [](const Target& target, EmbeddedServers& servers, std::size_t instance) {
+  auto connect = [](TargetRun& run, const EmbeddedServers::Server& server) {
+    run.opened.reset();  // its connections go to the old server, if any
+    run.address = run.target.pipeline->wire() == Wire::kHttp ? server.http_address : server.address;
+    run.opened = run.target.pipeline->open(run.target, run.address);
+    run.server_cpu_seconds = server.cpu_seconds;
+  };
+  auto prepare_one = [&](const Target& target, EmbeddedServers& servers, std::size_t instance) {
     const std::string& endpoint = target.endpoints.at(instance);
     if (endpoint != "embedded") return prepare_target(target, endpoint);
     const auto server = servers.server(target.profile, instance);
@@ -207,6 +233,8 @@ int run(int argc, char** argv) {
     auto run = prepare_one(target, servers, 0);
     if (target.endpoints.size() > 1) {
       for (std::size_t i = 0; i < target.endpoints.size(); ++i) run->instances.push_back(prepare_one(target, servers, i));
+    } else if (!ab_baseline_file.empty() && target.embedded() && servers.owns_servers()) {
+      run->redeploy = [&servers, connect](TargetRun& side) { connect(side, servers.restart(side.target.profile)); };
     }
     return run;
   };

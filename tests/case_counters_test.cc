@@ -236,6 +236,47 @@ TEST(CaseCounters, BatchTtsCountersEqualTheScriptedTimings) {
       << report;
 }
 
+// Interleaved A/B of embedded servers: before each repetition, both sides are redeployed (voxperf_bench
+// restarts their servers), and the repetition measures the fresh deployments, not the old ones.
+TEST(CaseCounters, AbRepetitionMeasuresTheRedeployedServers) {
+  ScriptedClock clock;
+  auto answer = [&clock](grpc::StatusCode status) {
+    return [&clock, status](grpc::ServerContext*, const tts::SynthesizeSpeechRequest*,
+                            tts::SynthesizeSpeechResponse* response) {
+      clock.advance(20ms);
+      response->set_audio(silence(0.5));
+      return grpc::Status(status, status == grpc::StatusCode::OK ? "" : "the old deployment");
+    };
+  };
+  ::testing::NiceMock<mocks::MockRivaTts> old_service, fresh_service;
+  ON_CALL(old_service, Synthesize).WillByDefault(answer(grpc::StatusCode::UNAVAILABLE));
+  ON_CALL(fresh_service, Synthesize).WillByDefault(answer(grpc::StatusCode::OK));
+  mocks::FakeServer old_server({&old_service}), fresh_server({&fresh_service});
+  const std::vector<Prompt> prompts{{"1", "one"}, {"2", "two"}};
+  auto candidate = scripted_tts("batch", 2, old_server, prompts);
+  auto baseline = scripted_tts("batch", 2, old_server, prompts);
+  candidate->ab_baseline = baseline.get();
+  std::vector<std::string> redeployed;
+  auto redeploy_to_fresh = [&](const std::string& side_name) {
+    return [&, side_name](TargetRun& side) {
+      redeployed.push_back(side_name);
+      side.opened = std::make_unique<RivaTtsTarget>(side.target, std::make_unique<ChannelPool>(fresh_server.endpoint()),
+                                                    prompts);
+    };
+  };
+  candidate->redeploy = redeploy_to_fresh("candidate");
+  baseline->redeploy = redeploy_to_fresh("baseline");
+
+  const auto result = run_one_case(*candidate, clock);
+
+  EXPECT_EQ(redeployed, (std::vector<std::string>{"candidate", "baseline"}));
+  EXPECT_EQ(result.run.report_label, "");
+  EXPECT_EQ(result.counter("errors"), 0);
+  EXPECT_EQ(result.counter("baseline.errors"), 0);
+  EXPECT_NEAR(result.counter("latency_mean_ms"), 20, kNear);
+  EXPECT_NEAR(result.counter("baseline.latency_mean_ms"), 20, kNear);
+}
+
 // --- ASR -------------------------------------------------------------------------------------------------
 
 Utterance utterance(double seconds, std::string reference) {
