@@ -86,8 +86,7 @@ class EmbeddedServers {
   }
 
   static Server describe(ServerProcess& process) {
-    ServerProcess* p = &process;
-    return {p->address(), p->http_address(), [p] { return p->cpu_seconds(); }};
+    return {process.address(), process.http_address(), [p = &process] { return p->cpu_seconds(); }};
   }
 
   Server running(const std::string& profile) const {
@@ -107,6 +106,11 @@ class EmbeddedServers {
   std::filesystem::path running_dir_;
   std::map<std::string, std::unique_ptr<ServerProcess>> servers_;
 };
+
+// The embedded server's address the target's pipeline speaks to.
+std::string address_of(const Target& target, const EmbeddedServers::Server& server) {
+  return target.pipeline->wire() == Wire::kHttp ? server.http_address : server.address;
+}
 
 std::string pairing_key(const Target& t) { return t.kind + "/" + t.model + "/" + t.profile; }
 
@@ -217,15 +221,15 @@ int run(int argc, char** argv) {
   std::vector<std::string> cases;
   auto connect = [](TargetRun& run, const EmbeddedServers::Server& server) {
     run.opened.reset();  // its connections go to the old server, if any
-    run.address = run.target.pipeline->wire() == Wire::kHttp ? server.http_address : server.address;
+    run.address = address_of(run.target, server);
     run.opened = run.target.pipeline->open(run.target, run.address);
     run.server_cpu_seconds = server.cpu_seconds;
   };
-  auto prepare_one = [&](const Target& target, EmbeddedServers& servers, std::size_t instance) {
+  auto prepare_one = [](const Target& target, EmbeddedServers& servers, std::size_t instance) {
     const std::string& endpoint = target.endpoints.at(instance);
     if (endpoint != "embedded") return prepare_target(target, endpoint);
     const auto server = servers.server(target.profile, instance);
-    auto run = prepare_target(target, target.pipeline->wire() == Wire::kHttp ? server.http_address : server.address);
+    auto run = prepare_target(target, address_of(target, server));
     run->server_cpu_seconds = server.cpu_seconds;
     return run;
   };
