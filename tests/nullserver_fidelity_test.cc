@@ -1,6 +1,7 @@
 // voxperf against voxperf-nullserver (label refserver): what voxperf measures must be what the null server
 // scripted, over real gRPC and HTTP: a response never before its delay, the median within a generous bound of
-// it, every paced chunk's lag recorded, the final transcript and token counts as sent. The bounds are wide on
+// it, every paced chunk's lag recorded, the final transcript and token counts as sent, Triton's statistics
+// counting what was answered. The bounds are wide on
 // purpose (a loaded 2-core CI machine); the tight figures come from tools/harness-capacity (README).
 #include <gtest/gtest.h>
 
@@ -10,11 +11,14 @@
 
 #include "harness/http/http_transport.h"
 #include "harness/load_driver.h"
+#include "harness/pipelines/kserve_stream/kserve_stream_client.h"
+#include "harness/pipelines/kserve_stream/server_statistics.h"
 #include "harness/pipelines/openai_chat/openai_client.h"
 #include "harness/request_metrics.h"
 #include "harness/pipelines/riva_asr/asr_stream_client.h"
 #include "harness/pipelines/riva_tts/tts_batch_client.h"
 #include "harness/window_metrics.h"
+#include "server/null/null_kserve.h"
 #include "server/null/null_openai.h"
 #include "server/null/null_riva.h"
 #include "server/null/null_server.h"
@@ -105,6 +109,77 @@ TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail
   EXPECT_LE(m.server_tail.percentile_ms(50), kFirstMs + kSlackMs);
   EXPECT_EQ(m.word_errors.rate(), 0.0);
   EXPECT_GT(m.first_partial.count(), 0u) << "interim results were asked for";
+}
+
+// One second of silence: the null services never look at the audio.
+std::vector<Utterance> one_silent_utterance() {
+  Utterance utterance;
+  utterance.id = "silence";
+  utterance.text = "null";
+  utterance.audio.sample_rate = 16000;
+  utterance.audio.channels = 1;
+  utterance.audio.samples.assign(16000, 0);
+  return {utterance};
+}
+
+std::optional<inference::ModelStatistics> null_model_statistics(ChannelPool& pool) {
+  auto stub = inference::GRPCInferenceService::NewStub(pool.channel(0));
+  grpc::ClientContext context;
+  inference::ModelStatisticsRequest request;
+  request.set_name(nullserver::NullKServeService::kModelName);
+  inference::ModelStatisticsResponse response;
+  if (!stub->ModelStatistics(&context, request, &response).ok() || response.model_stats_size() != 1) {
+    return std::nullopt;
+  }
+  return response.model_stats(0);
+}
+
+TEST_F(NullServerFidelity, KServeStreamLatencyIsTheScriptedDelayAndTritonStatisticsCountIt) {
+  auto pool = channels();
+  const auto utterances = one_silent_utterance();
+  KServeStreamSettings settings;
+  settings.model_name = nullserver::NullKServeService::kModelName;
+  std::atomic<std::int64_t> next_id{1};
+  KServeStreamClient client(pool, settings, utterances, {LoadModel::kClosedLoop, 8, 0.0}, next_id, {});
+  const auto before = null_model_statistics(pool);
+  ASSERT_TRUE(before.has_value()) << "ModelStatistics of " << nullserver::NullKServeService::kModelName;
+  LoadDriver driver(client, timers_);
+  LoadSpec spec;
+  spec.concurrency = 8;
+  spec.requests = 64;
+  const auto result = driver.run(spec);
+  const auto m = summarize_window(result.records, result.window);
+  ASSERT_EQ(m.completed, 64u) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
+  for (const auto& r : result.records) {
+    ASSERT_FALSE(r.responses.empty());
+    EXPECT_EQ(r.responses.back().text, nullserver::NullKServeService::kTranscript);
+  }
+  EXPECT_GE(m.latency.min_ms(), kFirstMs) << "an answer came before its scripted delay";
+  EXPECT_LE(m.latency.percentile_ms(50), kFirstMs + kSlackMs);
+  const auto after = null_model_statistics(pool);
+  ASSERT_TRUE(after.has_value());
+  const auto figures = server_breakdown(*before, *after);
+  EXPECT_EQ(figures.at("server_requests"), 64.0) << "every request answered in the window, and no other";
+  EXPECT_NEAR(figures.at("server_compute_infer_ms"), kFirstMs, 1e-6) << "the scripted delay";
+  EXPECT_GE(figures.at("server_request_ms"), kFirstMs);
+}
+
+TEST_F(NullServerFidelity, KServeStreamRefusesAnotherModelInBandAndGoesOn) {
+  auto pool = channels();
+  const auto utterances = one_silent_utterance();
+  KServeStreamSettings settings;
+  settings.model_name = "streaming_acoustic";
+  std::atomic<std::int64_t> next_id{1};
+  KServeStreamClient client(pool, settings, utterances, {LoadModel::kClosedLoop, 2, 0.0}, next_id, {});
+  LoadDriver driver(client, timers_);
+  LoadSpec spec;
+  spec.concurrency = 2;
+  spec.requests = 6;
+  const auto result = driver.run(spec);
+  for (const auto& r : result.records) {
+    EXPECT_EQ(r.status.message, "Request for unknown model: 'streaming_acoustic' is not found");
+  }
+  EXPECT_EQ(client.streams_opened(), 2u) << "an in-band error leaves the stream open";
 }
 
 TEST_F(NullServerFidelity, SseTimeToFirstTokenAndInterTokenLatencyAreTheScript) {

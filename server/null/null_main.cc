@@ -1,4 +1,4 @@
-// voxperf-nullserver: a server that answers Riva ASR/TTS and the OpenAI API at once or after scripted delays
+// voxperf-nullserver: a server that answers Riva ASR/TTS, KServe and the OpenAI API at once or after scripted delays
 // and does no other work (null_server.h), for measuring voxperf itself: its pacing, its latency error against
 // the script, its CPU and memory per stream. Prints one line when it starts and one when it stops; SIGTERM or
 // SIGINT stops it. Its --port-file is the reference server's, so voxperf's ServerProcess starts either.
@@ -19,7 +19,7 @@
 int main(int argc, char** argv) {
   using namespace voxperf::nullserver;
   voxperf::disable_lock_order_checks();
-  CLI::App app{"voxperf-nullserver: Riva ASR/TTS and OpenAI answers after scripted delays, with no engine behind them"};
+  CLI::App app{"voxperf-nullserver: Riva ASR/TTS, KServe and OpenAI answers after scripted delays, with no engine behind them"};
   NullServerOptions options;
   std::string first = "0", later = "0", port_file;
   bool exit_with_parent = false;
@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--http-port", options.http_port, "OpenAI API port; 0 picks a free one")->capture_default_str();
   app.add_option("--port-file", port_file, "write the bound ports (gRPC, then HTTP) to this file once listening");
   app.add_option("--first-delay", first,
-                 "ms before each request's first answer (unary response, ASR final after the half-close, first TTS "
-                 "audio, first LLM token): MS, uniform:LOW:HIGH, exp:MEAN or lognormal:MEDIAN:SIGMA")
+                 "ms before each request's first answer (unary response, KServe answer, ASR final after the "
+                 "half-close, first TTS audio, first LLM token): MS, uniform:LOW:HIGH, exp:MEAN or lognormal:MEDIAN:SIGMA")
       ->capture_default_str();
   app.add_option("--later-delay", later, "ms before each later answer (TTS audio chunk, LLM token), same forms")
       ->capture_default_str();

@@ -6,6 +6,7 @@
 
 #include "harness/input_error.h"
 #include "server/http_listener.h"
+#include "server/null/null_kserve.h"
 #include "server/null/null_openai.h"
 #include "server/null/null_riva.h"
 
@@ -22,6 +23,7 @@ NullServer::NullServer(const NullServerOptions& options)
   script_.llm_tokens = options_.llm_tokens;
   asr_ = std::make_unique<NullAsrService>(script_);
   tts_ = std::make_unique<NullTtsService>(script_);
+  kserve_ = std::make_unique<NullKServeService>(script_);
   const std::string listen = host_port(options_.host, options_.port);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -32,6 +34,7 @@ NullServer::NullServer(const NullServerOptions& options)
   builder.SetMaxSendMessageSize(static_cast<int>(options_.max_message_bytes));
   builder.RegisterService(asr_.get());
   builder.RegisterService(tts_.get());
+  builder.RegisterService(kserve_.get());
   server_ = builder.BuildAndStart();
   if (!server_ || bound == 0) {
     throw InputError("--host/--port: could not listen on " + listen + " (address in use or not local?)");
@@ -41,7 +44,8 @@ NullServer::NullServer(const NullServerOptions& options)
   openai_ = std::make_unique<NullOpenAi>(script_, http_->server());
   http_->start(options_.host, options_.http_port);
   auto* health = server_->GetHealthCheckService();
-  for (const char* service : {"", "nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis"}) {
+  for (const char* service : {"", "nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis",
+                              "inference.GRPCInferenceService"}) {
     health->SetServingStatus(service, true);
   }
 }
@@ -62,7 +66,8 @@ std::string NullServer::address() const { return host_port(options_.host, port_)
 std::string NullServer::http_address() const { return host_port(options_.host, http_->port()); }
 
 std::string NullServer::describe() const {
-  return "null Riva ASR/TTS on " + address() + ", null OpenAI API on " + http_address() + "; first answer after " +
+  return "null Riva ASR/TTS and KServe (model " + std::string(NullKServeService::kModelName) + ") on " + address() +
+         ", null OpenAI API on " + http_address() + "; first answer after " +
          options_.first_delay.describe() + " ms, each later one after " + options_.later_delay.describe() + " ms";
 }
 

@@ -1,7 +1,7 @@
-// voxperf-nullserver as a library: the null Riva ASR/TTS services and the gRPC health service on one port,
-// the null OpenAI API on a second (null_riva.h, null_openai.h). A known-delay server for measuring voxperf
-// itself: its answers cost next to no CPU and come after scripted delays, so voxperf's error is what it
-// measures minus what was scripted, and its cost is all the CPU the run used.
+// voxperf-nullserver as a library: the null Riva ASR/TTS and KServe services and the gRPC health service
+// on one port, the null OpenAI API on a second (null_riva.h, null_kserve.h, null_openai.h). A known-delay
+// server for measuring voxperf itself: its answers cost next to no CPU and come after scripted delays, so
+// voxperf's error is what it measures minus what was scripted, and its cost is all the CPU the run used.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -20,6 +20,7 @@ namespace voxperf::nullserver {
 
 class NullAsrService;
 class NullTtsService;
+class NullKServeService;
 class NullOpenAi;
 
 struct NullServerOptions {
@@ -59,6 +60,7 @@ class NullServer {
   NullScript script_;
   std::unique_ptr<NullAsrService> asr_;
   std::unique_ptr<NullTtsService> tts_;
+  std::unique_ptr<NullKServeService> kserve_;
   std::unique_ptr<refserver::HttpListener> http_;
   std::unique_ptr<NullOpenAi> openai_;
   std::unique_ptr<grpc::Server> server_;
