@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <mutex>
 #include <stdexcept>
 
 #include "harness/pipelines/riva_asr/asr_response.h"
@@ -21,10 +22,11 @@ const std::string& streaming_recognize_method() {
 
 }  // namespace
 
-class RivaAsrStreamClient::Stream final
-    : public grpc::ClientBidiReactor<grpc::ByteBuffer, StreamingRecognizeResponse>,
-      public Call,
-      public std::enable_shared_from_this<Stream> {
+// One stream on the async API (completion_queues.h says why not the callback API). Its operations: a read
+// always outstanding (the first also takes the server's headers), at most one write (started by the queue's
+// thread, or by the timer thread when a chunk is due), and Finish once both sides are over. Only one read and
+// one write are ever in flight, as gRPC requires; the mutex guards when the stream may finish.
+class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared_from_this<Stream> {
  public:
   Stream(RivaAsrStreamClient& client, const Utterance& utterance, const AsrStreamFrames& frames, RequestRecord& record,
          std::function<void()> done)
@@ -38,60 +40,91 @@ class RivaAsrStreamClient::Stream final
       record_.chunk_lag_us.reserve(frames_.chunks() > 0 ? frames_.chunks() - 1 : 0);
     }
     apply_call_settings(settings.call, context_);
+    // The headers go out with the config message: no operation (and no completion) for starting the call.
+    context_.set_initial_metadata_corked(true);
   }
 
   void start() override {
-    self_ = shared_from_this();  // released in OnDone
-    client_.stubs_.next().PrepareBidiStreamingCall(&context_, streaming_recognize_method(), grpc::StubOptions(), this);
-    AddHold();  // audio chunks are written from the timer thread, outside reactions
-    StartWrite(&frames_.config());
-    StartRead(&response_);
+    self_ = shared_from_this();  // released once Finish has completed
+    call_ = client_.stubs_.next().PrepareCall(&context_, streaming_recognize_method(), client_.queues_.next());
+    call_->StartCall(nullptr);  // corked: completes nothing
     record_.sent = client_.clock_.now();
-    StartCall();
+    call_->Write(frames_.config(), &write_done_);
+    call_->Read(&response_, &read_done_);
   }
 
   void cancel() override { context_.TryCancel(); }
 
-  void OnWriteDone(bool ok) override {
+ private:
+  void on_write_done(bool ok) {
     if (!ok || next_chunk_ == frames_.chunks()) {
-      // Stream broken (OnDone says how), or the last chunk went out with the half-close.
-      if (ok && frames_.chunks() == 0) {
-        StartWritesDone();
-      }
-      RemoveHold();
-      return;
+      // Stream broken (Finish says how), or the last chunk went out with the half-close.
+      if (ok && frames_.chunks() == 0) return call_->WritesDone(&writes_done_);
+      return end_writes();
     }
     const auto& settings = client_.settings_;
     if (settings.real_time && next_chunk_ > 0) {
       const TimePoint due = *record_.first_chunk_sent + chunk_offset(next_chunk_);
       if (due > client_.clock_.now()) {
-        client_.timers_.at(due, [this] { write_chunk(); });  // the hold keeps this stream alive
+        client_.timers_.at(due, [this] { on_chunk_due(); });  // the write side keeps this stream alive
         return;
       }
     }
     write_chunk();
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;
-    record_.responses.push_back(asr_response_event(response_, client_.clock_.now()));
-    StartRead(&response_);
+  void on_writes_done(bool) { end_writes(); }
+
+  void on_chunk_due() {
+    bool over;
+    {
+      std::lock_guard lock(mutex_);
+      over = reads_over_;
+    }
+    // The server ended the stream while this chunk waited: nothing more to send.
+    if (over) return end_writes();
+    write_chunk();
   }
 
-  void OnDone(const grpc::Status& status) override {
+  void on_read_done(bool ok) {
+    if (ok) {
+      record_.responses.push_back(asr_response_event(response_, client_.clock_.now()));
+      call_->Read(&response_, &read_done_);
+      return;
+    }
+    bool finish;
+    {
+      std::lock_guard lock(mutex_);
+      reads_over_ = true;
+      finish = !writing_;
+    }
+    if (finish) call_->Finish(&status_, &finished_);
+  }
+
+  void on_finished(bool) {
     record_.end = client_.clock_.now();
-    record_.status = to_status(status);
-    finish(std::move(self_), std::move(done_));
+    record_.status = to_status(status_);
+    voxperf::finish(std::move(self_), std::move(done_));
   }
 
- private:
+  // The write side is over: Finish once the read side is too (whichever ends last starts it).
+  void end_writes() {
+    bool finish;
+    {
+      std::lock_guard lock(mutex_);
+      writing_ = false;
+      finish = reads_over_;
+    }
+    if (finish) call_->Finish(&status_, &finished_);
+  }
+
   // When chunk k is due, counted from the first chunk's send: the real-time schedule of the utterance.
   Nanos chunk_offset(std::size_t k) const {
     return std::chrono::duration_cast<Nanos>(client_.settings_.chunk * static_cast<double>(k));
   }
 
   void write_chunk() {
-    const grpc::ByteBuffer* chunk = &frames_.chunk(next_chunk_);
+    const grpc::ByteBuffer& chunk = frames_.chunk(next_chunk_);
     const TimePoint now = client_.clock_.now();
     if (next_chunk_ == 0) {
       record_.first_chunk_sent = now;
@@ -106,9 +139,9 @@ class RivaAsrStreamClient::Stream final
     record_.chunks_sent = next_chunk_;
     if (next_chunk_ == frames_.chunks()) {
       record_.last_chunk_sent = now;
-      StartWriteLast(chunk, grpc::WriteOptions());
+      call_->WriteLast(chunk, grpc::WriteOptions(), &write_done_);
     } else {
-      StartWrite(chunk);
+      call_->Write(chunk, &write_done_);
     }
   }
 
@@ -117,14 +150,24 @@ class RivaAsrStreamClient::Stream final
   RequestRecord& record_;
   std::function<void()> done_;
   grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientAsyncReaderWriter<grpc::ByteBuffer, StreamingRecognizeResponse>> call_;
   StreamingRecognizeResponse response_;
+  grpc::Status status_;
   std::size_t next_chunk_ = 0;
+  std::mutex mutex_;
+  bool writing_ = true;  // the write side: from the config message until the half-close or a failed write
+  bool reads_over_ = false;
+  MemberTag<Stream> write_done_{this, &Stream::on_write_done};
+  MemberTag<Stream> writes_done_{this, &Stream::on_writes_done};
+  MemberTag<Stream> read_done_{this, &Stream::on_read_done};
+  MemberTag<Stream> finished_{this, &Stream::on_finished};
   std::shared_ptr<Stream> self_;
 };
 
 RivaAsrStreamClient::RivaAsrStreamClient(ChannelPool& channels, std::span<const Utterance> utterances,
                                          AsrSettings settings, TimerQueue& timers, const Clock& clock)
-    : stubs_(channels), utterances_(utterances), settings_(std::move(settings)), timers_(timers), clock_(clock) {
+    : stubs_(channels), utterances_(utterances), settings_(std::move(settings)), timers_(timers), clock_(clock),
+      queues_(CompletionQueues::default_count()) {
   if (utterances_.empty()) throw std::invalid_argument("streaming ASR client needs at least one utterance");
   if (settings_.chunk <= Nanos::zero()) throw std::invalid_argument("streaming ASR chunk length must be positive");
   frames_.reserve(utterances_.size());

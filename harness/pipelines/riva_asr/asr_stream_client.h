@@ -1,6 +1,6 @@
 // Streaming ASR over Riva's StreamingRecognize: one bidirectional stream per request, the utterance sent in
 // chunks of `chunk` audio, paced in real time by the shared TimerQueue, then a half-close; interim and final
-// transcripts are recorded as they arrive.
+// transcripts are recorded as they arrive. Streams run on the client's own completion queues (async API).
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/grpc/channel_pool.h"
+#include "harness/grpc/completion_queues.h"
 #include "harness/grpc/stub_pool.h"
 #include "harness/manifest.h"
 #include "harness/request_client.h"
@@ -35,6 +36,7 @@ class RivaAsrStreamClient final : public RequestClient {
   TimerQueue& timers_;
   const Clock& clock_;
   std::vector<AsrStreamFrames> frames_;  // one per utterance
+  CompletionQueues queues_;  // last: its threads are joined first, once every stream has finished
 };
 
 }  // namespace voxperf
