@@ -4,9 +4,22 @@
 
 namespace voxperf {
 
-CompletionQueues::CompletionQueues(std::size_t count) {
-  count = std::max<std::size_t>(1, count);
-  for (std::size_t i = 0; i < count; ++i) queues_.push_back(std::make_unique<grpc::CompletionQueue>());
+namespace {
+
+std::vector<std::unique_ptr<grpc::CompletionQueue>> new_queues(std::size_t count) {
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> queues;
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, count); ++i) {
+    queues.push_back(std::make_unique<grpc::CompletionQueue>());
+  }
+  return queues;
+}
+
+}  // namespace
+
+CompletionQueues::CompletionQueues(std::size_t count) : CompletionQueues(new_queues(count)) {}
+
+CompletionQueues::CompletionQueues(std::vector<std::unique_ptr<grpc::CompletionQueue>> queues)
+    : queues_(std::move(queues)) {
   for (auto& queue : queues_) {
     threads_.emplace_back([cq = queue.get()] {
       void* tag = nullptr;

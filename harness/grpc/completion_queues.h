@@ -39,6 +39,9 @@ class CompletionQueues {
  public:
   // `count` queues (at least 1), each with a thread.
   explicit CompletionQueues(std::size_t count);
+  // Drains queues made elsewhere (a server's, from ServerBuilder::AddCompletionQueue), a thread each. A
+  // server's queues may be shut down only after the server itself: destroy this after Server::Shutdown.
+  explicit CompletionQueues(std::vector<std::unique_ptr<grpc::CompletionQueue>> queues);
   // Shuts every queue down and joins its thread once its outstanding operations have completed.
   ~CompletionQueues();
   CompletionQueues(const CompletionQueues&) = delete;

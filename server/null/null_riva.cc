@@ -1,7 +1,11 @@
 #include "server/null/null_riva.h"
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <string>
+
+#include "harness/grpc/completion_queues.h"
 
 #include "server/null/queued_writes.h"
 
@@ -26,32 +30,60 @@ void fill_alternative(SpeechRecognitionAlternative& alternative, bool final) {
 
 // --- ASR ---------------------------------------------------------------------------------------------------
 
-class NullAsrService::Stream final : public QueuedWrites<StreamingRecognizeRequest, StreamingRecognizeResponse> {
+// One StreamingRecognize call on the async API, from waiting for it to its end. Operations: the headers at
+// once (NullTtsService's stream gets them out with its first audio; this one may answer only at the end, and
+// a client on the callback API would keep an operation waiting for them meanwhile), a read always
+// outstanding, one write at a time, and the final as WriteAndFinish. Responses are queued under the mutex
+// (the final comes from the timer thread); an async operation never runs a handler inline, so they may be
+// started with it held. The stream deletes itself once Finish has completed, the last of its operations.
+class NullAsrService::Stream final {
  public:
-  explicit Stream(NullScript& script) : script_(script) {
-    ++script_.requests;
-    // Headers at once, as a server that answers only at the end still should: until they arrive the client's
-    // receive-metadata op stays outstanding, and Debian's libgrpc (built with debug checks) scans every
-    // outstanding tag of the completion queue on each completion, so idle ops cost every stream's chunks.
-    StartSendInitialMetadata();
-    StartRead(&request_);
+  Stream(NullAsrService& service, grpc::ServerCompletionQueue* queue)
+      : service_(service), queue_(queue), stream_(&context_) {
+    {
+      std::lock_guard lock(service_.streams_mutex_);
+      ++service_.streams_;
+    }
+    service_.RequestStreamingRecognize(&context_, &stream_, queue_, queue_, &started_);
   }
 
-  void OnReadDone(bool ok) override {
+  ~Stream() {
+    std::lock_guard lock(service_.streams_mutex_);
+    if (--service_.streams_ == 0) service_.streams_ended_.notify_all();
+  }
+
+ private:
+  void on_started(bool ok) {
+    if (!ok) return delete this;  // the server is shutting down: no call came
+    new Stream(service_, queue_);  // waits for the next call on this queue
+    ++service_.script_.requests;
+    stream_.SendInitialMetadata(&headers_sent_);
+    stream_.Read(&request_, &read_done_);
+  }
+
+  void on_headers_sent(bool ok) {
+    std::lock_guard lock(mutex_);
+    headers_pending_ = false;
+    if (!ok) broken_ = true;
+    pump();
+  }
+
+  void on_read_done(bool ok) {
     if (!ok) {
       // Half-close (or the client went away): the final result after the scripted delay.
-      script_.after(script_.first.next(), [this] {
+      script().after(script().first.next(), [this] {
         StreamingRecognizeResponse response;
         auto* result = response.add_results();
         fill_alternative(*result->add_alternatives(), true);
         result->set_is_final(true);
         result->set_audio_processed(static_cast<float>(audio_seconds(bytes_, sample_rate_, channels_)));
-        send(std::move(response));
-        finish_after_writes();
+        std::lock_guard lock(mutex_);
+        final_ = std::move(response);
+        pump();
       });
       return;
     }
-    ++script_.messages;
+    ++script().messages;
     if (request_.has_streaming_config()) {
       const auto& config = request_.streaming_config();
       sample_rate_ = config.config().sample_rate_hertz();
@@ -65,20 +97,81 @@ class NullAsrService::Stream final : public QueuedWrites<StreamingRecognizeReque
         fill_alternative(*result->add_alternatives(), false);
         result->set_stability(0.1f);
         result->set_audio_processed(static_cast<float>(audio_seconds(bytes_, sample_rate_, channels_)));
-        send(std::move(response));
+        std::lock_guard lock(mutex_);
+        if (!broken_) queue_of_writes_.push_back(std::move(response));
+        pump();
       }
     }
-    StartRead(&request_);
+    stream_.Read(&request_, &read_done_);
   }
 
- private:
-  NullScript& script_;
+  void on_write_done(bool ok) {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    if (!ok) {
+      broken_ = true;
+      queue_of_writes_.clear();
+    }
+    pump();
+  }
+
+  void on_finished(bool) {
+    { std::lock_guard lock(mutex_); }  // whoever started Finish has let go of the mutex
+    delete this;
+  }
+
+  // With the mutex held: the next write, or the end once the final is ready and everything before it is out.
+  void pump() {
+    if (headers_pending_ || writing_ || finishing_) return;
+    if (!queue_of_writes_.empty()) {
+      writing_ = true;
+      current_ = std::move(queue_of_writes_.front());
+      queue_of_writes_.pop_front();
+      stream_.Write(current_, &write_done_);
+      return;
+    }
+    if (!final_) return;
+    finishing_ = true;
+    if (broken_) {
+      stream_.Finish(grpc::Status::CANCELLED, &finished_);
+    } else {
+      stream_.WriteAndFinish(*final_, grpc::WriteOptions(), grpc::Status::OK, &finished_);
+    }
+  }
+
+  NullScript& script() { return service_.script_; }
+
+  NullAsrService& service_;
+  grpc::ServerCompletionQueue* queue_;
+  grpc::ServerContext context_;
+  grpc::ServerAsyncReaderWriter<StreamingRecognizeResponse, StreamingRecognizeRequest> stream_;
   StreamingRecognizeRequest request_;
+  // The read side's, touched only by the read handler (one read at a time) and then by the final's task.
   std::size_t bytes_ = 0;
   int sample_rate_ = 16000;
   int channels_ = 1;
   bool interim_ = false;
+  std::mutex mutex_;  // guards the write side below
+  std::deque<StreamingRecognizeResponse> queue_of_writes_;
+  StreamingRecognizeResponse current_;  // the one being written
+  std::optional<StreamingRecognizeResponse> final_;
+  bool headers_pending_ = true;
+  bool writing_ = false;
+  bool finishing_ = false;
+  bool broken_ = false;
+  MemberTag<Stream> started_{this, &Stream::on_started};
+  MemberTag<Stream> headers_sent_{this, &Stream::on_headers_sent};
+  MemberTag<Stream> read_done_{this, &Stream::on_read_done};
+  MemberTag<Stream> write_done_{this, &Stream::on_write_done};
+  MemberTag<Stream> finished_{this, &Stream::on_finished};
 };
+
+void NullAsrService::serve_streams(grpc::ServerCompletionQueue* queue) { new Stream(*this, queue); }
+
+void NullAsrService::wait_streams_ended() {
+  std::unique_lock lock(streams_mutex_);
+  streams_ended_.wait(lock, [this] { return streams_ == 0; });
+}
 
 grpc::ServerUnaryReactor* NullAsrService::Recognize(grpc::CallbackServerContext* call, const RecognizeRequest* request,
                                                     RecognizeResponse* response) {
@@ -94,11 +187,6 @@ grpc::ServerUnaryReactor* NullAsrService::Recognize(grpc::CallbackServerContext*
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;
-}
-
-grpc::ServerBidiReactor<StreamingRecognizeRequest, StreamingRecognizeResponse>* NullAsrService::StreamingRecognize(
-    grpc::CallbackServerContext*) {
-  return new Stream(script_);
 }
 
 grpc::ServerUnaryReactor* NullAsrService::GetRivaSpeechRecognitionConfig(

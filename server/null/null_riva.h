@@ -4,11 +4,16 @@
 //
 //   Recognize            one final result, after the first delay
 //   StreamingRecognize   an interim result per audio chunk when asked for (at once), the final after the
-//                        client's half-close plus the first delay
+//                        client's half-close plus the first delay; served on the async API, on the
+//                        server's own completion queues (serve_streams), so that 10,000 streams do not
+//                        share the one queue of the callback API (harness/grpc/completion_queues.h)
 //   Synthesize           the whole audio after the first delay
 //   SynthesizeOnline     the audio in tts_chunk pieces: the first after the first delay, each later one after
 //                        the later delay
 #pragma once
+
+#include <condition_variable>
+#include <mutex>
 
 #include "riva/proto/riva_asr.grpc.pb.h"
 #include "riva/proto/riva_tts.grpc.pb.h"
@@ -16,26 +21,39 @@
 
 namespace voxperf::nullserver {
 
-class NullAsrService final : public nvidia::riva::asr::RivaSpeechRecognition::CallbackService {
+namespace riva_asr = nvidia::riva::asr;
+
+// Unary methods on the callback API, StreamingRecognize on the async API.
+using MixedAsrService = riva_asr::RivaSpeechRecognition::WithCallbackMethod_Recognize<
+    riva_asr::RivaSpeechRecognition::WithCallbackMethod_GetRivaSpeechRecognitionConfig<
+        riva_asr::RivaSpeechRecognition::WithAsyncMethod_StreamingRecognize<riva_asr::RivaSpeechRecognition::Service>>>;
+
+class NullAsrService final : public MixedAsrService {
  public:
   static constexpr const char* kModelName = "null-asr";
   static constexpr const char* kTranscript = "null";
 
   explicit NullAsrService(NullScript& script) : script_(script) {}
 
-  grpc::ServerUnaryReactor* Recognize(grpc::CallbackServerContext* call,
-                                      const nvidia::riva::asr::RecognizeRequest* request,
-                                      nvidia::riva::asr::RecognizeResponse* response) override;
-  grpc::ServerBidiReactor<nvidia::riva::asr::StreamingRecognizeRequest,
-                          nvidia::riva::asr::StreamingRecognizeResponse>*
-  StreamingRecognize(grpc::CallbackServerContext* call) override;
+  // Starts taking StreamingRecognize calls on `queue`, which a thread drains (CompletionQueues). Call once per
+  // queue, after the server is built.
+  void serve_streams(grpc::ServerCompletionQueue* queue);
+  // After the server's Shutdown: returns once every stream has ended (each after its scripted final), so
+  // that the queues can be shut down with nothing outstanding on them.
+  void wait_streams_ended();
+
+  grpc::ServerUnaryReactor* Recognize(grpc::CallbackServerContext* call, const riva_asr::RecognizeRequest* request,
+                                      riva_asr::RecognizeResponse* response) override;
   grpc::ServerUnaryReactor* GetRivaSpeechRecognitionConfig(
-      grpc::CallbackServerContext* call, const nvidia::riva::asr::RivaSpeechRecognitionConfigRequest* request,
-      nvidia::riva::asr::RivaSpeechRecognitionConfigResponse* response) override;
+      grpc::CallbackServerContext* call, const riva_asr::RivaSpeechRecognitionConfigRequest* request,
+      riva_asr::RivaSpeechRecognitionConfigResponse* response) override;
 
  private:
   class Stream;
   NullScript& script_;
+  std::mutex streams_mutex_;
+  std::condition_variable streams_ended_;
+  std::size_t streams_ = 0;  // Stream objects alive, each waiting for a call or serving one
 };
 
 class NullTtsService final : public nvidia::riva::tts::RivaSpeechSynthesis::CallbackService {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "harness/grpc/completion_queues.h"
 #include "harness/input_error.h"
 #include "server/http_listener.h"
 #include "server/null/null_kserve.h"
@@ -35,11 +36,20 @@ NullServer::NullServer(const NullServerOptions& options)
   builder.RegisterService(asr_.get());
   builder.RegisterService(tts_.get());
   builder.RegisterService(kserve_.get());
+  std::vector<grpc::ServerCompletionQueue*> stream_queues;
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> owned_queues;
+  for (std::size_t i = 0; i < CompletionQueues::default_count(); ++i) {
+    auto queue = builder.AddCompletionQueue();
+    stream_queues.push_back(queue.get());
+    owned_queues.push_back(std::move(queue));
+  }
   server_ = builder.BuildAndStart();
   if (!server_ || bound == 0) {
     throw InputError("--host/--port: could not listen on " + listen + " (address in use or not local?)");
   }
   port_ = bound;
+  stream_queues_ = std::make_unique<CompletionQueues>(std::move(owned_queues));
+  for (auto* queue : stream_queues) asr_->serve_streams(queue);
   http_ = std::make_unique<refserver::HttpListener>(options_.http_connections);
   openai_ = std::make_unique<NullOpenAi>(script_, http_->server());
   http_->start(options_.host, options_.http_port);
@@ -57,6 +67,8 @@ void NullServer::shutdown() {
   stopped_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(std::chrono::system_clock::now());  // cancels what runs; its delayed answers still end it
+  asr_->wait_streams_ended();
+  stream_queues_.reset();
   server_->Wait();
   http_->stop();
 }

@@ -12,6 +12,9 @@
 #include "server/null/delay_model.h"
 #include "server/null/null_script.h"
 
+namespace voxperf {
+class CompletionQueues;
+}
 namespace voxperf::refserver {
 class HttpListener;
 }
@@ -64,6 +67,7 @@ class NullServer {
   std::unique_ptr<refserver::HttpListener> http_;
   std::unique_ptr<NullOpenAi> openai_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<CompletionQueues> stream_queues_;  // the ASR streams' (async API); shut down after server_
   int port_ = 0;
   bool stopped_ = false;
 };
