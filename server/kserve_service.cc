@@ -7,80 +7,46 @@ namespace voxperf::refserver {
 using inference::ModelInferRequest;
 using inference::ModelStreamInferResponse;
 
-namespace {
-
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* call, grpc::Status status = grpc::Status::OK) {
-  auto* reactor = call->DefaultReactor();
-  reactor->Finish(status);
-  return reactor;
-}
-
-// Triton's answer for a model it does not serve.
-std::string unknown_model(const std::string& name) { return "Request for unknown model: '" + name + "' is not found"; }
-
-bool ours(const std::string& name, const std::string& version) {
+bool KServeService::serves(const std::string& name, const std::string& version) const {
   return name == AcousticModel::kName && (version.empty() || version == "1");
-}
-
-}  // namespace
-
-grpc::ServerUnaryReactor* KServeService::ServerLive(grpc::CallbackServerContext* call,
-                                                    const inference::ServerLiveRequest*,
-                                                    inference::ServerLiveResponse* response) {
-  response->set_live(true);
-  return finish(call);
-}
-
-grpc::ServerUnaryReactor* KServeService::ServerReady(grpc::CallbackServerContext* call,
-                                                     const inference::ServerReadyRequest*,
-                                                     inference::ServerReadyResponse* response) {
-  response->set_ready(true);
-  return finish(call);
-}
-
-grpc::ServerUnaryReactor* KServeService::ModelReady(grpc::CallbackServerContext* call,
-                                                    const inference::ModelReadyRequest* request,
-                                                    inference::ModelReadyResponse* response) {
-  response->set_ready(ours(request->name(), request->version()));
-  return finish(call);
 }
 
 grpc::ServerUnaryReactor* KServeService::ModelMetadata(grpc::CallbackServerContext* call,
                                                        const inference::ModelMetadataRequest* request,
                                                        inference::ModelMetadataResponse* response) {
-  if (!ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   model_.metadata(*response);
-  return finish(call);
+  return answer_now(call);
 }
 
 grpc::ServerUnaryReactor* KServeService::ModelConfig(grpc::CallbackServerContext* call,
                                                      const inference::ModelConfigRequest* request,
                                                      inference::ModelConfigResponse* response) {
-  if (!ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   model_.config(*response->mutable_config());
-  return finish(call);
+  return answer_now(call);
 }
 
 grpc::ServerUnaryReactor* KServeService::ModelStatistics(grpc::CallbackServerContext* call,
                                                          const inference::ModelStatisticsRequest* request,
                                                          inference::ModelStatisticsResponse* response) {
-  if (!request->name().empty() && !ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!request->name().empty() && !serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   model_.statistics(*response->add_model_stats());
-  return finish(call);
+  return answer_now(call);
 }
 
 grpc::ServerUnaryReactor* KServeService::ModelInfer(grpc::CallbackServerContext* call,
                                                     const inference::ModelInferRequest* request,
                                                     inference::ModelInferResponse* response) {
   auto* reactor = call->DefaultReactor();
-  if (!ours(request->model_name(), request->model_version())) {
-    reactor->Finish({grpc::StatusCode::NOT_FOUND, unknown_model(request->model_name())});
+  if (!serves(request->model_name(), request->model_version())) {
+    reactor->Finish(unknown_model(request->model_name()));
     return reactor;
   }
   model_.infer(*request, [reactor, response](InferOutcome outcome) {
@@ -98,8 +64,8 @@ grpc::ServerUnaryReactor* KServeService::ModelInfer(grpc::CallbackServerContext*
 // answers are written in the order they come; after the client's half-close the call ends once all are out.
 class KServeService::Stream final : public ServerStream<ModelInferRequest, ModelStreamInferResponse> {
  public:
-  Stream(AcousticModel& model, const ServiceContext& context, grpc::CallbackServerContext* call)
-      : ServerStream(context, call), model_(model) {
+  Stream(KServeService& service, grpc::CallbackServerContext* call)
+      : ServerStream(service.context_, call), service_(service), model_(service.model_) {
     mark_admitted();
     StartRead(&request_);
   }
@@ -119,8 +85,8 @@ class KServeService::Stream final : public ServerStream<ModelInferRequest, Model
     }
     ref();  // until answered
     const std::string id = request.id();
-    if (!ours(request.model_name(), request.model_version())) {
-      answer(id, {grpc::StatusCode::NOT_FOUND, unknown_model(request.model_name()), {}});
+    if (!service_.serves(request.model_name(), request.model_version())) {
+      answer(id, {grpc::StatusCode::NOT_FOUND, unknown_model_text(request.model_name()), {}});
       return;
     }
     model_.infer(request, [this, id](InferOutcome outcome) { answer(id, std::move(outcome)); });
@@ -144,6 +110,7 @@ class KServeService::Stream final : public ServerStream<ModelInferRequest, Model
     unref();
   }
 
+  KServeService& service_;
   AcousticModel& model_;
   ModelInferRequest request_;
   std::mutex lock_;
@@ -153,7 +120,7 @@ class KServeService::Stream final : public ServerStream<ModelInferRequest, Model
 
 grpc::ServerBidiReactor<ModelInferRequest, ModelStreamInferResponse>* KServeService::ModelStreamInfer(
     grpc::CallbackServerContext* call) {
-  return new Stream(model_, context_, call);
+  return new Stream(*this, call);
 }
 
 }  // namespace voxperf::refserver

@@ -3,21 +3,15 @@
 // ModelStreamInfer, where a refused request is answered in error_message and the stream stays open.
 #pragma once
 
-#include "kserve/grpc_service.grpc.pb.h"
 #include "server/acoustic_model.h"
+#include "server/kserve_base.h"
 
 namespace voxperf::refserver {
 
-class KServeService final : public inference::GRPCInferenceService::CallbackService {
+class KServeService final : public KServeBase {
  public:
   KServeService(const ServiceContext& context, AcousticModel& model) : context_(context), model_(model) {}
 
-  grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* call, const inference::ServerLiveRequest* request,
-                                       inference::ServerLiveResponse* response) override;
-  grpc::ServerUnaryReactor* ServerReady(grpc::CallbackServerContext* call, const inference::ServerReadyRequest* request,
-                                        inference::ServerReadyResponse* response) override;
-  grpc::ServerUnaryReactor* ModelReady(grpc::CallbackServerContext* call, const inference::ModelReadyRequest* request,
-                                       inference::ModelReadyResponse* response) override;
   grpc::ServerUnaryReactor* ModelMetadata(grpc::CallbackServerContext* call,
                                           const inference::ModelMetadataRequest* request,
                                           inference::ModelMetadataResponse* response) override;
@@ -33,6 +27,7 @@ class KServeService final : public inference::GRPCInferenceService::CallbackServ
 
  private:
   class Stream;
+  bool serves(const std::string& name, const std::string& version) const override;
   const ServiceContext& context_;
   AcousticModel& model_;
 };

@@ -13,22 +13,13 @@ using inference::ModelStreamInferResponse;
 
 namespace {
 
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* call, grpc::Status status = grpc::Status::OK) {
-  auto* reactor = call->DefaultReactor();
-  reactor->Finish(status);
-  return reactor;
-}
-
-bool ours(const std::string& name, const std::string& version) {
-  return name == NullKServeService::kModelName && (version.empty() || version == "1");
-}
-
-// Triton's answer for a model it does not serve.
-std::string unknown_model(const std::string& name) { return "Request for unknown model: '" + name + "' is not found"; }
-
 std::uint64_t ns(Nanos d) { return static_cast<std::uint64_t>(std::max<Nanos::rep>(0, d.count())); }
 
 }  // namespace
+
+bool NullKServeService::serves(const std::string& name, const std::string& version) const {
+  return name == kModelName && (version.empty() || version == "1");
+}
 
 void NullKServeService::answer(const std::string& id, Nanos waited, Nanos scripted, ModelInferResponse& response) {
   // The transcript's wire form is the same for every answer: encoded once.
@@ -72,9 +63,9 @@ class NullKServeService::Stream final : public QueuedWrites<ModelInferRequest, M
     }
     ++service_.script_.messages;
     std::string id = request_.id();
-    if (!ours(request_.model_name(), request_.model_version())) {
+    if (!service_.serves(request_.model_name(), request_.model_version())) {
       ModelStreamInferResponse response;
-      response.set_error_message(unknown_model(request_.model_name()));
+      response.set_error_message(unknown_model_text(request_.model_name()));
       response.mutable_infer_response()->set_id(std::move(id));  // so that the client knows which one failed
       send(std::move(response));
     } else {
@@ -117,8 +108,8 @@ grpc::ServerUnaryReactor* NullKServeService::ModelInfer(grpc::CallbackServerCont
                                                         ModelInferResponse* response) {
   ++script_.requests;
   ++script_.messages;
-  if (!ours(request->model_name(), request->model_version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->model_name())});
+  if (!serves(request->model_name(), request->model_version())) {
+    return answer_now(call, unknown_model(request->model_name()));
   }
   auto* reactor = call->DefaultReactor();
   const TimePoint arrived = SteadyClock::now();
@@ -130,32 +121,11 @@ grpc::ServerUnaryReactor* NullKServeService::ModelInfer(grpc::CallbackServerCont
   return reactor;
 }
 
-grpc::ServerUnaryReactor* NullKServeService::ServerLive(grpc::CallbackServerContext* call,
-                                                        const inference::ServerLiveRequest*,
-                                                        inference::ServerLiveResponse* response) {
-  response->set_live(true);
-  return finish(call);
-}
-
-grpc::ServerUnaryReactor* NullKServeService::ServerReady(grpc::CallbackServerContext* call,
-                                                         const inference::ServerReadyRequest*,
-                                                         inference::ServerReadyResponse* response) {
-  response->set_ready(true);
-  return finish(call);
-}
-
-grpc::ServerUnaryReactor* NullKServeService::ModelReady(grpc::CallbackServerContext* call,
-                                                        const inference::ModelReadyRequest* request,
-                                                        inference::ModelReadyResponse* response) {
-  response->set_ready(ours(request->name(), request->version()));
-  return finish(call);
-}
-
 grpc::ServerUnaryReactor* NullKServeService::ModelMetadata(grpc::CallbackServerContext* call,
                                                            const inference::ModelMetadataRequest* request,
                                                            inference::ModelMetadataResponse* response) {
-  if (!ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   response->set_name(kModelName);
   response->add_versions(std::string("1"));  // from a string: GCC 12 warns falsely on assigning "1" here
@@ -170,14 +140,14 @@ grpc::ServerUnaryReactor* NullKServeService::ModelMetadata(grpc::CallbackServerC
   output->set_datatype("BYTES");
   output->add_shape(-1);
   output->add_shape(1);
-  return finish(call);
+  return answer_now(call);
 }
 
 grpc::ServerUnaryReactor* NullKServeService::ModelConfig(grpc::CallbackServerContext* call,
                                                          const inference::ModelConfigRequest* request,
                                                          inference::ModelConfigResponse* response) {
-  if (!ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   auto& config = *response->mutable_config();
   config.set_name(kModelName);
@@ -192,14 +162,14 @@ grpc::ServerUnaryReactor* NullKServeService::ModelConfig(grpc::CallbackServerCon
   output->set_name(kOutput);
   output->set_data_type(inference::TYPE_STRING);
   output->add_dims(1);
-  return finish(call);
+  return answer_now(call);
 }
 
 grpc::ServerUnaryReactor* NullKServeService::ModelStatistics(grpc::CallbackServerContext* call,
                                                              const inference::ModelStatisticsRequest* request,
                                                              inference::ModelStatisticsResponse* response) {
-  if (!request->name().empty() && !ours(request->name(), request->version())) {
-    return finish(call, {grpc::StatusCode::NOT_FOUND, unknown_model(request->name())});
+  if (!request->name().empty() && !serves(request->name(), request->version())) {
+    return answer_now(call, unknown_model(request->name()));
   }
   const std::uint64_t count = answered_.load();
   auto& stats = *response->add_model_stats();
@@ -213,7 +183,7 @@ grpc::ServerUnaryReactor* NullKServeService::ModelStatistics(grpc::CallbackServe
   infer.mutable_success()->set_ns(answered_ns_.load());
   infer.mutable_compute_infer()->set_count(count);
   infer.mutable_compute_infer()->set_ns(scripted_ns_.load());
-  return finish(call);
+  return answer_now(call);
 }
 
 }  // namespace voxperf::nullserver

@@ -11,12 +11,12 @@
 #include <cstdint>
 #include <string>
 
-#include "kserve/grpc_service.grpc.pb.h"
+#include "server/kserve_base.h"
 #include "server/null/null_script.h"
 
 namespace voxperf::nullserver {
 
-class NullKServeService final : public inference::GRPCInferenceService::CallbackService {
+class NullKServeService final : public refserver::KServeBase {
  public:
   static constexpr const char* kModelName = "null-acoustic";
   static constexpr const char* kInput = "AUDIO";
@@ -25,12 +25,6 @@ class NullKServeService final : public inference::GRPCInferenceService::Callback
 
   explicit NullKServeService(NullScript& script) : script_(script) {}
 
-  grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* call, const inference::ServerLiveRequest* request,
-                                       inference::ServerLiveResponse* response) override;
-  grpc::ServerUnaryReactor* ServerReady(grpc::CallbackServerContext* call, const inference::ServerReadyRequest* request,
-                                        inference::ServerReadyResponse* response) override;
-  grpc::ServerUnaryReactor* ModelReady(grpc::CallbackServerContext* call, const inference::ModelReadyRequest* request,
-                                       inference::ModelReadyResponse* response) override;
   grpc::ServerUnaryReactor* ModelMetadata(grpc::CallbackServerContext* call,
                                           const inference::ModelMetadataRequest* request,
                                           inference::ModelMetadataResponse* response) override;
@@ -46,6 +40,7 @@ class NullKServeService final : public inference::GRPCInferenceService::Callback
 
  private:
   class Stream;
+  bool serves(const std::string& name, const std::string& version) const override;
   // Fills `response` to request `id`, answered now, `waited` after it arrived, of which `scripted` was the
   // script's delay; counts it in the statistics.
   void answer(const std::string& id, Nanos waited, Nanos scripted, inference::ModelInferResponse& response);
