@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "kserve/grpc_service.grpc.pb.h"
 
@@ -11,6 +12,9 @@ namespace voxperf::refserver {
 
 class KServeBase : public inference::GRPCInferenceService::CallbackService {
  public:
+  // The service's one model, served as version "1".
+  explicit KServeBase(std::string model) : model_(std::move(model)) {}
+
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* call, const inference::ServerLiveRequest* request,
                                        inference::ServerLiveResponse* response) override;
   grpc::ServerUnaryReactor* ServerReady(grpc::CallbackServerContext* call, const inference::ServerReadyRequest* request,
@@ -20,7 +24,9 @@ class KServeBase : public inference::GRPCInferenceService::CallbackService {
 
  protected:
   // Whether this service serves model `name` at `version` (empty: the server's choice).
-  virtual bool serves(const std::string& name, const std::string& version) const = 0;
+  bool serves(const std::string& name, const std::string& version) const {
+    return name == model_ && (version.empty() || version == "1");
+  }
 
   // A unary call answered at once.
   static grpc::ServerUnaryReactor* answer_now(grpc::CallbackServerContext* call,
@@ -28,6 +34,9 @@ class KServeBase : public inference::GRPCInferenceService::CallbackService {
   // Triton's text for a model it does not serve, and the status it answers a unary call with.
   static std::string unknown_model_text(const std::string& name);
   static grpc::Status unknown_model(const std::string& name);
+
+ private:
+  std::string model_;
 };
 
 }  // namespace voxperf::refserver

@@ -7,10 +7,6 @@ namespace voxperf::refserver {
 using inference::ModelInferRequest;
 using inference::ModelStreamInferResponse;
 
-bool KServeService::serves(const std::string& name, const std::string& version) const {
-  return name == AcousticModel::kName && (version.empty() || version == "1");
-}
-
 grpc::ServerUnaryReactor* KServeService::ModelMetadata(grpc::CallbackServerContext* call,
                                                        const inference::ModelMetadataRequest* request,
                                                        inference::ModelMetadataResponse* response) {

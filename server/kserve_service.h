@@ -10,7 +10,8 @@ namespace voxperf::refserver {
 
 class KServeService final : public KServeBase {
  public:
-  KServeService(const ServiceContext& context, AcousticModel& model) : context_(context), model_(model) {}
+  KServeService(const ServiceContext& context, AcousticModel& model)
+      : KServeBase(AcousticModel::kName), context_(context), model_(model) {}
 
   grpc::ServerUnaryReactor* ModelMetadata(grpc::CallbackServerContext* call,
                                           const inference::ModelMetadataRequest* request,
@@ -27,7 +28,6 @@ class KServeService final : public KServeBase {
 
  private:
   class Stream;
-  bool serves(const std::string& name, const std::string& version) const override;
   const ServiceContext& context_;
   AcousticModel& model_;
 };

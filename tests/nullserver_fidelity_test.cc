@@ -34,83 +34,6 @@ constexpr double kFirstMs = 20.0;  // the script's first delay
 constexpr double kLaterMs = 5.0;   // and each later one
 constexpr double kSlackMs = 50.0;  // how far above the script a median may be on a busy CI machine
 
-class NullServerFidelity : public ::testing::Test {
- protected:
-  static nullserver::NullServerOptions options() {
-    nullserver::NullServerOptions o;
-    o.first_delay = DelayModel::parse(std::to_string(kFirstMs), "--first-delay");
-    o.later_delay = DelayModel::parse(std::to_string(kLaterMs), "--later-delay");
-    o.llm_tokens = 4;
-    return o;
-  }
-  ChannelPool channels() {
-    Endpoint endpoint;
-    endpoint.address = server_.address();
-    endpoint.channels = 2;
-    return ChannelPool(endpoint);
-  }
-  static WindowMetrics run(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
-                           Nanos ramp = Nanos::zero()) {
-    LoadDriver driver(client, timers);
-    LoadSpec spec;
-    spec.concurrency = concurrency;
-    spec.requests = requests;
-    spec.ramp = ramp;
-    const auto result = driver.run(spec);
-    auto m = summarize_window(result.records, result.window);
-    EXPECT_EQ(m.completed, requests) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
-    return m;
-  }
-
-  nullserver::NullServer server_{options()};
-  ThreadTimerQueue timers_;
-};
-
-TEST_F(NullServerFidelity, UnaryTtsLatencyIsTheScriptedDelay) {
-  auto pool = channels();
-  const std::vector<Prompt> prompts = {{"p0", "a short prompt"}, {"p1", "another one, a little longer"}};
-  RivaTtsBatchClient client(pool, prompts, TtsSettings{});
-  const auto m = run(client, timers_, 8, 64);
-  EXPECT_GE(m.latency.min_ms(), kFirstMs) << "an answer came before its scripted delay";
-  EXPECT_LE(m.latency.percentile_ms(50), kFirstMs + kSlackMs);
-  // Silent audio of the script's speaking rate: 0.065 s per character.
-  EXPECT_GT(m.rtfx, 0.0);
-}
-
-TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail) {
-  auto pool = channels();
-  Utterance utterance;
-  utterance.id = "silence";
-  utterance.text = "null";
-  utterance.audio.sample_rate = 16000;
-  utterance.audio.channels = 1;
-  utterance.audio.samples.assign(16000, 0);  // 1 s: 7 chunks of 160 ms
-  const std::vector<Utterance> utterances = {utterance};
-  AsrSettings settings;
-  settings.interim_results = true;
-  RivaAsrStreamClient client(pool, utterances, settings, timers_);
-  LoadDriver driver(client, timers_);
-  LoadSpec spec;
-  spec.concurrency = 16;
-  spec.requests = 32;
-  spec.ramp = 160ms;
-  const auto result = driver.run(spec);
-  const auto m = summarize_window(result.records, result.window);
-  ASSERT_EQ(m.completed, 32u);
-  for (const auto& r : result.records) {
-    EXPECT_EQ(r.chunks_sent, 7u);
-    EXPECT_EQ(r.chunk_lag_us.size(), 6u) << "every chunk after the first is paced";
-    EXPECT_EQ(final_transcript(r), nullserver::NullAsrService::kTranscript);
-  }
-  EXPECT_EQ(m.chunk_lag.count(), 32u * 6);
-  EXPECT_DOUBLE_EQ(m.chunk_period_ms, 160.0);
-  EXPECT_LE(m.chunk_lag.percentile_ms(99), 80.0) << "half a chunk late at 16 streams";
-  EXPECT_GE(m.server_tail.min_ms(), kFirstMs) << "a final came before its scripted delay";
-  EXPECT_LE(m.server_tail.percentile_ms(50), kFirstMs + kSlackMs);
-  EXPECT_EQ(m.word_errors.rate(), 0.0);
-  EXPECT_GT(m.first_partial.count(), 0u) << "interim results were asked for";
-}
-
 // One second of silence: the null services never look at the audio.
 std::vector<Utterance> one_silent_utterance() {
   Utterance utterance;
@@ -134,6 +57,76 @@ std::optional<inference::ModelStatistics> null_model_statistics(ChannelPool& poo
   return response.model_stats(0);
 }
 
+class NullServerFidelity : public ::testing::Test {
+ protected:
+  static nullserver::NullServerOptions options() {
+    nullserver::NullServerOptions o;
+    o.first_delay = DelayModel::parse(std::to_string(kFirstMs), "--first-delay");
+    o.later_delay = DelayModel::parse(std::to_string(kLaterMs), "--later-delay");
+    o.llm_tokens = 4;
+    return o;
+  }
+  ChannelPool channels() {
+    Endpoint endpoint;
+    endpoint.address = server_.address();
+    endpoint.channels = 2;
+    return ChannelPool(endpoint);
+  }
+  static LoadResult drive(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
+                          Nanos ramp = Nanos::zero()) {
+    LoadDriver driver(client, timers);
+    LoadSpec spec;
+    spec.concurrency = concurrency;
+    spec.requests = requests;
+    spec.ramp = ramp;
+    return driver.run(spec);
+  }
+  static WindowMetrics run(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
+                           Nanos ramp = Nanos::zero()) {
+    const auto result = drive(client, timers, concurrency, requests, ramp);
+    auto m = summarize_window(result.records, result.window);
+    EXPECT_EQ(m.completed, requests) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
+    return m;
+  }
+
+  nullserver::NullServer server_{options()};
+  ThreadTimerQueue timers_;
+};
+
+TEST_F(NullServerFidelity, UnaryTtsLatencyIsTheScriptedDelay) {
+  auto pool = channels();
+  const std::vector<Prompt> prompts = {{"p0", "a short prompt"}, {"p1", "another one, a little longer"}};
+  RivaTtsBatchClient client(pool, prompts, TtsSettings{});
+  const auto m = run(client, timers_, 8, 64);
+  EXPECT_GE(m.latency.min_ms(), kFirstMs) << "an answer came before its scripted delay";
+  EXPECT_LE(m.latency.percentile_ms(50), kFirstMs + kSlackMs);
+  // Silent audio of the script's speaking rate: 0.065 s per character.
+  EXPECT_GT(m.rtfx, 0.0);
+}
+
+TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail) {
+  auto pool = channels();
+  const auto utterances = one_silent_utterance();  // 1 s: 7 chunks of 160 ms
+  AsrSettings settings;
+  settings.interim_results = true;
+  RivaAsrStreamClient client(pool, utterances, settings, timers_);
+  const auto result = drive(client, timers_, 16, 32, 160ms);
+  const auto m = summarize_window(result.records, result.window);
+  ASSERT_EQ(m.completed, 32u);
+  for (const auto& r : result.records) {
+    EXPECT_EQ(r.chunks_sent, 7u);
+    EXPECT_EQ(r.chunk_lag_us.size(), 6u) << "every chunk after the first is paced";
+    EXPECT_EQ(final_transcript(r), nullserver::NullAsrService::kTranscript);
+  }
+  EXPECT_EQ(m.chunk_lag.count(), 32u * 6);
+  EXPECT_DOUBLE_EQ(m.chunk_period_ms, 160.0);
+  EXPECT_LE(m.chunk_lag.percentile_ms(99), 80.0) << "half a chunk late at 16 streams";
+  EXPECT_GE(m.server_tail.min_ms(), kFirstMs) << "a final came before its scripted delay";
+  EXPECT_LE(m.server_tail.percentile_ms(50), kFirstMs + kSlackMs);
+  EXPECT_EQ(m.word_errors.rate(), 0.0);
+  EXPECT_GT(m.first_partial.count(), 0u) << "interim results were asked for";
+}
+
 TEST_F(NullServerFidelity, KServeStreamLatencyIsTheScriptedDelayAndTritonStatisticsCountIt) {
   auto pool = channels();
   const auto utterances = one_silent_utterance();
@@ -143,11 +136,7 @@ TEST_F(NullServerFidelity, KServeStreamLatencyIsTheScriptedDelayAndTritonStatist
   KServeStreamClient client(pool, settings, utterances, {LoadModel::kClosedLoop, 8, 0.0}, next_id, {});
   const auto before = null_model_statistics(pool);
   ASSERT_TRUE(before.has_value()) << "ModelStatistics of " << nullserver::NullKServeService::kModelName;
-  LoadDriver driver(client, timers_);
-  LoadSpec spec;
-  spec.concurrency = 8;
-  spec.requests = 64;
-  const auto result = driver.run(spec);
+  const auto result = drive(client, timers_, 8, 64);
   const auto m = summarize_window(result.records, result.window);
   ASSERT_EQ(m.completed, 64u) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
   for (const auto& r : result.records) {
@@ -171,11 +160,7 @@ TEST_F(NullServerFidelity, KServeStreamRefusesAnotherModelInBandAndGoesOn) {
   settings.model_name = "streaming_acoustic";
   std::atomic<std::int64_t> next_id{1};
   KServeStreamClient client(pool, settings, utterances, {LoadModel::kClosedLoop, 2, 0.0}, next_id, {});
-  LoadDriver driver(client, timers_);
-  LoadSpec spec;
-  spec.concurrency = 2;
-  spec.requests = 6;
-  const auto result = driver.run(spec);
+  const auto result = drive(client, timers_, 2, 6);
   for (const auto& r : result.records) {
     EXPECT_EQ(r.status.message, "Request for unknown model: 'streaming_acoustic' is not found");
   }

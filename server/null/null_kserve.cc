@@ -17,10 +17,6 @@ std::uint64_t ns(Nanos d) { return static_cast<std::uint64_t>(std::max<Nanos::re
 
 }  // namespace
 
-bool NullKServeService::serves(const std::string& name, const std::string& version) const {
-  return name == kModelName && (version.empty() || version == "1");
-}
-
 void NullKServeService::answer(const std::string& id, Nanos waited, Nanos scripted, ModelInferResponse& response) {
   // The transcript's wire form is the same for every answer: encoded once.
   static const std::string transcript = encode_bytes_elements({kTranscript});

@@ -23,7 +23,7 @@ class NullKServeService final : public refserver::KServeBase {
   static constexpr const char* kOutput = "TRANSCRIPT";
   static constexpr const char* kTranscript = "null";
 
-  explicit NullKServeService(NullScript& script) : script_(script) {}
+  explicit NullKServeService(NullScript& script) : KServeBase(kModelName), script_(script) {}
 
   grpc::ServerUnaryReactor* ModelMetadata(grpc::CallbackServerContext* call,
                                           const inference::ModelMetadataRequest* request,
@@ -40,7 +40,6 @@ class NullKServeService final : public refserver::KServeBase {
 
  private:
   class Stream;
-  bool serves(const std::string& name, const std::string& version) const override;
   // Fills `response` to request `id`, answered now, `waited` after it arrived, of which `scripted` was the
   // script's delay; counts it in the statistics.
   void answer(const std::string& id, Nanos waited, Nanos scripted, inference::ModelInferResponse& response);

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "harness/grpc/completion_queues.h"
-
 #include "server/null/queued_writes.h"
 
 namespace voxperf::nullserver {
