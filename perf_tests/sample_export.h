@@ -1,6 +1,6 @@
 // voxperf_bench --ab-baseline with --benchmark_out=R.json also writes R.samples.jsonl: every measured
 // level's per-request samples by family and side (harness/request_samples.h), which the A/B gate pools
-// over repetitions to compare tails and means request by request (tools/gate/paired_bootstrap.h).
+// over repetitions to compare tails and means request by request (tools/gate/paired_randomization.h).
 #pragma once
 
 #include <filesystem>

@@ -32,8 +32,9 @@ struct TargetRun {
   TargetRun* ab_baseline = nullptr;
   // Embedded sides of an A/B run: stops this side's server, starts a new one and reopens the target. Called
   // before every repetition (another target of the profile may have replaced the server since), so that each
-  // repetition pair meets fresh server processes and the gate's bootstrap over pairs resamples the process
-  // too: two processes of one build can differ for as long as they live (README, "How strong the gate is").
+  // repetition pair meets fresh server processes and the gate's swaps within pairs span the processes'
+  // differences too: two processes of one build can differ for as long as they live (README, "How strong
+  // the gate is").
   // Empty for endpoints voxperf did not start.
   std::function<void(TargetRun&)> redeploy;
   // A group of instances (Target::endpoints): one run per instance, each with its own connections (and

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "harness/input_error.h"
-#include "tools/gate/paired_bootstrap.h"
+#include "tools/gate/paired_randomization.h"
 #include "tools/gate/sequential_test.h"
 
 namespace voxperf::gate {
@@ -96,13 +96,15 @@ std::optional<PendingTest> pending_test(const std::string& name, const CaseResul
   return test;
 }
 
-Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t draws) {
+Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t min_draws) {
   Row row;
   row.case_name = test.case_name;
   row.counter = test.counter;
   row.tolerance = test.policy.relative;
-  const auto estimate = paired_bootstrap(test.baseline, test.candidate, test.statistic, draws,
-                                         seed_of(test.case_name + " " + test.counter));
+  const double level = design.level();
+  const std::size_t draws = randomization_draws(level, min_draws);
+  const std::uint64_t seed = seed_of(test.case_name + " " + test.counter);
+  const auto estimate = paired_randomization(test.baseline, test.candidate, test.statistic, 0.0, level, draws, seed);
   row.pairs = estimate.pairs;
   row.baseline = estimate.baseline;
   row.now = estimate.candidate;
@@ -112,9 +114,15 @@ Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t d
   const double worse_by = lower_is_better ? estimate.candidate - estimate.baseline : estimate.baseline - estimate.candidate;
   const double floor = std::max(test.policy.relative * scale, test.policy.absolute);
   const double detect = std::max(test.policy.detect * scale, floor);
+  // The candidate made better by the detect size: a regression that large would leave no change.
+  const auto at_detect = paired_randomization(test.baseline, test.candidate, test.statistic,
+                                              lower_is_better ? -detect : detect, level, draws, seed);
+  // The swaps' quantiles are of candidate - baseline; oriented, a higher-is-better counter's are negated.
+  const ChanceRange chance = lower_is_better
+                                 ? ChanceRange{estimate.low, estimate.high, at_detect.low}
+                                 : ChanceRange{-estimate.high, -estimate.low, -at_detect.high};
   Bounds bounds;
-  const Call call = sequential_call(worse_by, estimate.standard_error, design.critical_value(estimate.pairs), floor,
-                                    detect, &bounds);
+  const Call call = sequential_call(worse_by, chance, floor, detect, &bounds);
   if (scale > 0 && std::isfinite(bounds.lower) && std::isfinite(bounds.upper)) {
     row.lower = (lower_is_better ? bounds.lower : -bounds.upper) / scale;
     row.upper = (lower_is_better ? bounds.upper : -bounds.lower) / scale;
@@ -193,7 +201,7 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
   design.tests = tests.size();
   design.repetitions_per_look = policy.ab.repetitions_per_look;
   design.max_looks = policy.ab.max_looks;
-  for (const auto& test : tests) comparison.rows.push_back(judge(test, design, policy.ab.bootstrap_draws));
+  for (const auto& test : tests) comparison.rows.push_back(judge(test, design, policy.ab.randomization_draws));
   std::set<std::string> undecided, failed;
   for (const auto& row : comparison.rows) {
     if (row.verdict == Verdict::kUndecided && row.pairs < design.cap()) undecided.insert(row.case_name);
@@ -203,7 +211,7 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
     if (!failed.count(name)) comparison.more.push_back(name);
   }
   comparison.notes.push_back(
-      "A/B: pooled per-request statistics, paired bootstrap over repetitions; " + std::to_string(design.tests) +
+      "A/B: pooled per-request statistics, paired randomization test over repetitions; " + std::to_string(design.tests) +
       " gated counters, up to " + std::to_string(design.max_looks) + " looks of " +
       std::to_string(design.repetitions_per_look) + " repetitions: each bound at one-sided level " +
       fixed_text(design.level()) + " (alpha " + fixed_text(policy.alpha) + " for the whole run)");

@@ -52,7 +52,11 @@ GatePolicy read_policy(const std::filesystem::path& path) {
     const std::string where = file + "ab";
     if (!ab.is_object()) throw InputError(where + ": must be an object");
     for (const auto& [key, value] : ab.items()) {
-      if (key != "repetitions_per_look" && key != "max_looks" && key != "bootstrap_draws" && key != "undecided") {
+      if (key == "bootstrap_draws") {
+        throw InputError(where + ".bootstrap_draws: the A/B gate no longer bootstraps; its randomization test "
+                         "sizes its own draws (at least \"randomization_draws\")");
+      }
+      if (key != "repetitions_per_look" && key != "max_looks" && key != "randomization_draws" && key != "undecided") {
         throw InputError(where + "." + key + ": unknown field");
       }
     }
@@ -65,7 +69,7 @@ GatePolicy read_policy(const std::filesystem::path& path) {
     };
     policy.ab.repetitions_per_look = whole("repetitions_per_look", policy.ab.repetitions_per_look, 2);
     policy.ab.max_looks = whole("max_looks", policy.ab.max_looks, 1);
-    policy.ab.bootstrap_draws = whole("bootstrap_draws", policy.ab.bootstrap_draws, 100);
+    policy.ab.randomization_draws = whole("randomization_draws", policy.ab.randomization_draws, 100);
     const std::string undecided = ab.value("undecided", "fail");
     if (undecided != "fail" && undecided != "pass") throw InputError(where + ".undecided: must be \"fail\" or \"pass\"");
     policy.ab.undecided_fails = undecided == "fail";

@@ -28,11 +28,12 @@ struct CounterPolicy {
 };
 
 // Interleaved A/B (tools/gate/sequential_test.h): how many repetitions per look, how many looks at most,
-// how many bootstrap draws, and what a case still undecided at the cap counts as.
+// the fewest random swaps per test (more where its level needs them), and what a case still undecided at the
+// cap counts as.
 struct AbPolicy {
   std::size_t repetitions_per_look = 16;
   std::size_t max_looks = 4;
-  std::size_t bootstrap_draws = 1000;
+  std::size_t randomization_draws = 2000;
   bool undecided_fails = true;
 };
 

@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-
-#include "tools/gate/student_t.h"
 
 namespace voxperf::gate {
 
@@ -12,20 +9,12 @@ double SequentialDesign::level() const {
   return alpha / static_cast<double>(std::max<std::size_t>(tests, 1) * std::max<std::size_t>(max_looks, 1));
 }
 
-double SequentialDesign::critical_value(std::size_t pairs) const {
-  if (pairs < 2) return std::numeric_limits<double>::infinity();
-  return student_t_quantile(1.0 - level(), static_cast<double>(pairs - 1));
-}
-
-Call sequential_call(double worse_by, double standard_error, double critical, double floor, double detect,
-                     Bounds* bounds) {
-  const double spread = std::isfinite(standard_error) && std::isfinite(critical)
-                            ? critical * standard_error
-                            : std::numeric_limits<double>::infinity();
-  const double lower = worse_by - spread, upper = worse_by + spread;
+Call sequential_call(double worse_by, ChanceRange chance, double floor, double detect, Bounds* bounds) {
+  // NaN anywhere (no data) leaves both comparisons false below: undecided.
+  const double lower = worse_by - chance.high, upper = worse_by - chance.low_at_detect;
   if (bounds) *bounds = {lower, upper};
   if (lower > 0 && worse_by > floor) return Call::kRegressed;
-  if (upper < 0 && -worse_by > floor) return Call::kImproved;
+  if (worse_by < chance.low && -worse_by > floor) return Call::kImproved;
   if (upper < detect) return Call::kPass;
   return Call::kUndecided;
 }

@@ -1,9 +1,8 @@
-#include "tools/gate/paired_bootstrap.h"
+#include "tools/gate/pooled_statistic.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <regex>
 
 namespace voxperf::gate {
@@ -46,13 +45,13 @@ double percentile_of_union(const std::vector<std::vector<double>>& sorted, const
   return low + fraction * (high - low);
 }
 
+}  // namespace
+
 std::vector<std::vector<double>> sorted_copy(const std::vector<std::vector<double>>& samples) {
   auto out = samples;
   for (auto& repetition : out) std::sort(repetition.begin(), repetition.end());
   return out;
 }
-
-}  // namespace
 
 PooledStatistic pooled_statistic(const std::string& counter) {
   static const std::regex per_request(R"(^(.+)_(mean|p([0-9]+(\.[0-9]+)?))_ms$)");
@@ -97,83 +96,12 @@ double pooled_value(const Repetitions& side, const PooledStatistic& statistic, c
   return kNaN;
 }
 
-PairedEstimate paired_bootstrap(const Repetitions& baseline, const Repetitions& candidate,
-                                const PooledStatistic& statistic, std::size_t draws, std::uint64_t seed) {
-  const std::size_t n = std::min(baseline.count(statistic), candidate.count(statistic));
-  PairedEstimate estimate;
-  estimate.pairs = n;
-  std::vector<std::uint32_t> weights(n, 1);
-  estimate.baseline = pooled_value(baseline, statistic, weights);
-  estimate.candidate = pooled_value(candidate, statistic, weights);
-  if (n < 2 || draws < 2) {
-    estimate.standard_error = kNaN;  // one pair says nothing about the spread between pairs
-    return estimate;
-  }
-
-  // Means over per-request samples: pool each repetition's sum and count once, not its samples per draw.
-  Repetitions base_sums, cand_sums;
-  const bool by_sums = statistic.kind == PooledStatistic::Kind::kMean;
-  std::vector<double> base_counts(n), cand_counts(n);
-  if (by_sums) {
-    for (std::size_t i = 0; i < n; ++i) {
-      double b = 0, c = 0;
-      for (double v : baseline.samples[i]) b += v;
-      for (double v : candidate.samples[i]) c += v;
-      base_sums.values.push_back(b);
-      cand_sums.values.push_back(c);
-      base_counts[i] = static_cast<double>(baseline.samples[i].size());
-      cand_counts[i] = static_cast<double>(candidate.samples[i].size());
-    }
-  }
-  auto weighted_mean = [&](const std::vector<double>& sums, const std::vector<double>& counts) {
-    double s = 0, c = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      s += weights[i] * sums[i];
-      c += weights[i] * counts[i];
-    }
-    return c > 0 ? s / c : kNaN;
-  };
-
-  std::vector<std::vector<double>> base_sorted, cand_sorted;
+double pooled_value_of_sorted(const Repetitions& sorted_side, const PooledStatistic& statistic,
+                              const std::vector<std::uint32_t>& weights) {
   if (statistic.kind == PooledStatistic::Kind::kPercentile) {
-    base_sorted = sorted_copy(baseline.samples);
-    cand_sorted = sorted_copy(candidate.samples);
+    return percentile_of_union(sorted_side.samples, weights, statistic.percentile);
   }
-  auto difference_of_draw = [&]() {
-    switch (statistic.kind) {
-      case PooledStatistic::Kind::kMean:
-        return weighted_mean(cand_sums.values, cand_counts) - weighted_mean(base_sums.values, base_counts);
-      case PooledStatistic::Kind::kPercentile:
-        return percentile_of_union(cand_sorted, weights, statistic.percentile) -
-               percentile_of_union(base_sorted, weights, statistic.percentile);
-      case PooledStatistic::Kind::kRepetitionMean: break;
-    }
-    return pooled_value(candidate, statistic, weights) - pooled_value(baseline, statistic, weights);
-  };
-  std::mt19937_64 generator(seed);
-  double mean = 0.0, m2 = 0.0;
-  std::size_t used = 0;
-  for (std::size_t draw = 0; draw < draws; ++draw) {
-    std::fill(weights.begin(), weights.end(), 0);
-    for (std::size_t k = 0; k < n; ++k) ++weights[generator() % n];
-    const double difference = difference_of_draw();
-    if (!std::isfinite(difference)) continue;
-    ++used;  // Welford
-    const double delta = difference - mean;
-    mean += delta / static_cast<double>(used);
-    m2 += delta * (difference - mean);
-  }
-  estimate.standard_error = used > 1 ? std::sqrt(m2 / static_cast<double>(used - 1)) : kNaN;
-  return estimate;
-}
-
-std::uint64_t seed_of(const std::string& text) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
+  return pooled_value(sorted_side, statistic, weights);
 }
 
 }  // namespace voxperf::gate
