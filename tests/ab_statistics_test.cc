@@ -134,7 +134,8 @@ Trial sequential_trial(SyntheticRun& run, const PooledStatistic& statistic, std:
     const double worse_by = estimate.candidate - estimate.baseline;
     const double detect = detect_rel * estimate.baseline;
     const auto at_detect = paired_randomization(baseline, candidate, statistic, -detect, design.level(), draws, seed + look);
-    call = sequential_call(worse_by, {estimate.low, estimate.high, at_detect.low}, floor_rel * estimate.baseline, detect);
+    call = sequential_call({estimate.observed, estimate.low, estimate.high},
+                           {at_detect.observed, at_detect.low, at_detect.high}, floor_rel * estimate.baseline, detect);
     if (call != Call::kUndecided) return {call, estimate.pairs};
   }
   return {call, per_look * looks};
@@ -173,12 +174,12 @@ TEST(PairedRandomization, MatchesTheExactEnumerationOfSwaps) {
   auto at_10 = paired_randomization(baseline, candidate, per_repetition, 0.0, 0.1, 20000, 1);
   EXPECT_DOUBLE_EQ(at_10.high, 7.0 / 3.0);
   EXPECT_DOUBLE_EQ(at_10.low, -7.0 / 3.0);
-  EXPECT_FALSE(at_10.candidate - at_10.baseline > at_10.high);
+  EXPECT_DOUBLE_EQ(at_10.observed, 7.0 / 3.0);
+  EXPECT_FALSE(at_10.observed > at_10.high);
   // At level 0.2 it is the second largest (2/8 are +5/3 or more): significant, as p = 1/8 <= 0.2 says.
   auto at_20 = paired_randomization(baseline, candidate, per_repetition, 0.0, 0.2, 20000, 1);
   EXPECT_DOUBLE_EQ(at_20.high, 5.0 / 3.0);
-  EXPECT_TRUE(at_20.candidate - at_20.baseline > at_20.high);
-  EXPECT_DOUBLE_EQ(at_20.candidate - at_20.baseline, 7.0 / 3.0);
+  EXPECT_TRUE(at_20.observed > at_20.high);
   EXPECT_EQ(at_20.pairs, 3u);
   EXPECT_EQ(at_20.draws, 20000u);
 }
@@ -266,7 +267,8 @@ TEST(PairedRandomization, PercentileWalkIsThePooledPercentileOfEachSide) {
     const auto third = paired_randomization(baseline, candidate, statistic, shift, 0.3, 20000, 3);
     EXPECT_NEAR(third.low, patterns[2], 1e-9) << p;
     EXPECT_NEAR(third.high, patterns[5], 1e-9) << p;
-    EXPECT_DOUBLE_EQ(third.candidate - third.baseline, observed) << p;
+    EXPECT_NEAR(third.candidate - third.baseline, observed, 1e-9) << p;
+    EXPECT_NEAR(third.observed, observed, 1e-9) << p;
   }
 }
 
@@ -279,24 +281,29 @@ TEST(PairedRandomization, DrawsForTheLevel) {
 
 TEST(SequentialCall, TheFourOutcomes) {
   Bounds bounds;
-  // d = 12, chance within [-6, 6]: [6, 18], beyond a floor of 5: regressed.
-  EXPECT_EQ(sequential_call(12, {-6, 6, -6}, 5, 10, &bounds), Call::kRegressed);
+  // d = 12 against swaps within [-6, 6]: L = 6, beyond a floor of 5: regressed. At detect (10) d is 2, so
+  // U = 10 + 2 + 6.
+  EXPECT_EQ(sequential_call({12, -6, 6}, {2, -6, 6}, 5, 10, &bounds), Call::kRegressed);
   EXPECT_DOUBLE_EQ(bounds.lower, 6);
   EXPECT_DOUBLE_EQ(bounds.upper, 18);
-  EXPECT_EQ(sequential_call(4, {-3, 3, -3}, 5, 6), Call::kUndecided);      // real (L = 1) but below the floor; U 7 >= 6 ...
-  EXPECT_EQ(sequential_call(4, {-1.5, 1.5, -1.5}, 5, 6), Call::kPass);       // ... and with U = 5.5 < 6 a pass
-  EXPECT_EQ(sequential_call(-12, {-6, 6, -6}, 5, 10), Call::kImproved);
-  EXPECT_EQ(sequential_call(0, {-12, 12, -12}, 5, 10), Call::kUndecided);   // U = 12: a 10 regression not ruled out
-  EXPECT_EQ(sequential_call(0, {-9, 9, -9}, 5, 10), Call::kPass);          // U = 9
-  EXPECT_EQ(sequential_call(3, {-2, 8, -2}, 1, 10, &bounds), Call::kPass);  // an uneven range: [-5, 5]
+  EXPECT_EQ(sequential_call({4, -3, 3}, {-2, -3, 3}, 5, 6), Call::kUndecided);  // real but below the floor; U 7 >= 6 ...
+  EXPECT_EQ(sequential_call({4, -1.5, 1.5}, {-2, -1.5, 1.5}, 5, 6, &bounds), Call::kPass);  // ... with U = 5.5 a pass
+  EXPECT_DOUBLE_EQ(bounds.upper, 5.5);
+  EXPECT_EQ(sequential_call({-12, -6, 6}, {-22, -6, 6}, 5, 10), Call::kImproved);
+  EXPECT_EQ(sequential_call({0, -12, 12}, {-10, -12, 12}, 5, 10), Call::kUndecided);  // U = 12: 10 not ruled out
+  EXPECT_EQ(sequential_call({0, -9, 9}, {-10, -9, 9}, 5, 10), Call::kPass);           // U = 9
+  EXPECT_EQ(sequential_call({3, -2, 8}, {-7, -2, 8}, 1, 10, &bounds), Call::kPass);   // an uneven range: [-5, 5]
   EXPECT_DOUBLE_EQ(bounds.lower, -5);
   EXPECT_DOUBLE_EQ(bounds.upper, 5);
-  // U comes from the test at the detect size: here chance spans less below it, so U = 0 + 9 >= 8.
-  EXPECT_EQ(sequential_call(0, {-6, 6, -9}, 1, 8, &bounds), Call::kUndecided);
+  // PASS is read from the test at the detect size: here chance spans more below it, so U = 8 + 1 >= 8.
+  EXPECT_EQ(sequential_call({0, -6, 6}, {-8, -9, 6}, 1, 8, &bounds), Call::kUndecided);
   EXPECT_DOUBLE_EQ(bounds.upper, 9);
+  // A change that some swaps reach exactly decides nothing (with 2 pairs, the observed labelling is a quarter
+  // of all swaps, so it is its own quantile).
+  EXPECT_EQ(sequential_call({6, -6, 6}, {-6, -6, 6}, 1, 10), Call::kUndecided);
   const double infinity = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(sequential_call(12, {-infinity, infinity, -infinity}, 5, 10), Call::kUndecided);
-  EXPECT_EQ(sequential_call(std::nan(""), {-6, 6, -6}, 5, 10), Call::kUndecided);
+  EXPECT_EQ(sequential_call({12, -infinity, infinity}, {2, -infinity, infinity}, 5, 10), Call::kUndecided);
+  EXPECT_EQ(sequential_call({std::nan(""), -6, 6}, {std::nan(""), -6, 6}, 5, 10), Call::kUndecided);
 }
 
 TEST(SequentialDesign, BonferroniOverTestsAndLooks) {

@@ -98,22 +98,23 @@ TEST_F(CompareCli, AcceptsRunsThenGatesARegressionWithExitCodes) {
 }
 
 TEST_F(CompareCli, AbLooksArePooledUntilDecided) {
-  write("policy.json", R"({"ab": {"repetitions_per_look": 2, "max_looks": 3},
+  write("policy.json", R"({"ab": {"repetitions_per_look": 4, "max_looks": 4},
     "counters": {"ttfa_mean_ms": {"better": "lower", "relative": 0.05}}})");
-  // Two repetitions: the t quantile with 1 degree of freedom is too wide to decide; exit 4 and the filter.
-  auto [look1, samples1] = ab_json(2, 1.0);
+  // Four pairs: 16 ways to swap them, so no labelling is rarer than 1 in 16, and the level is 0.01 / 4,
+  // 1 in 400: the randomization test cannot decide yet; exit 4 and the filter.
+  auto [look1, samples1] = ab_json(4, 1.0);
   write("look-1.json", look1);
   write("look-1.samples.jsonl", samples1);
   EXPECT_EQ(compare({path("look-1.json"), "--ab", "--more-filter", path("more")}), 4) << output_;
   EXPECT_EQ(read_all(dir_ / "more"), "^(TTS/m/bs8/stream/c:8)(/|$)");
-  EXPECT_NE(output_.find("UNDECIDED (2 of 6 repetitions: measure more)"), std::string::npos) << output_;
-  // Two looks more of the same (no change): pooled, 6 pairs, a 10 % regression is ruled out.
-  auto [look2, samples2] = ab_json(4, 1.0);
+  EXPECT_NE(output_.find("UNDECIDED (4 of 16 repetitions: measure more)"), std::string::npos) << output_;
+  // Three looks more of the same (no change), in one file: pooled, 16 pairs, a 10 % regression is ruled out.
+  auto [look2, samples2] = ab_json(12, 1.0);
   write("look-2.json", look2);
   write("look-2.samples.jsonl", samples2);
   EXPECT_EQ(compare({path("look-1.json"), path("look-2.json"), "--ab", "--more-filter", path("more")}), 0) << output_;
   EXPECT_NE(output_.find("| PASS |"), std::string::npos) << output_;
-  EXPECT_NE(output_.find("(6) | PASS"), std::string::npos) << output_;
+  EXPECT_NE(output_.find("(16) | PASS"), std::string::npos) << output_;
   EXPECT_EQ(read_all(dir_ / "more"), "");
   // Without its samples file the A/B gate refuses, naming the file it looked for.
   fs::remove(dir_ / "look-2.samples.jsonl");

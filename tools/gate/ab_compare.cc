@@ -111,18 +111,17 @@ Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t m
   const double scale = std::abs(estimate.baseline);
   row.change = scale > 0 ? (estimate.candidate - estimate.baseline) / scale : 0.0;
   const bool lower_is_better = test.policy.better == Better::kLower;
-  const double worse_by = lower_is_better ? estimate.candidate - estimate.baseline : estimate.baseline - estimate.candidate;
   const double floor = std::max(test.policy.relative * scale, test.policy.absolute);
   const double detect = std::max(test.policy.detect * scale, floor);
   // The candidate made better by the detect size: a regression that large would leave no change.
   const auto at_detect = paired_randomization(test.baseline, test.candidate, test.statistic,
                                               lower_is_better ? -detect : detect, level, draws, seed);
-  // The swaps' quantiles are of candidate - baseline; oriented, a higher-is-better counter's are negated.
-  const ChanceRange chance = lower_is_better
-                                 ? ChanceRange{estimate.low, estimate.high, at_detect.low}
-                                 : ChanceRange{-estimate.high, -estimate.low, -at_detect.high};
+  // The tests' changes are candidate - baseline; oriented, a higher-is-better counter's are negated.
+  auto oriented = [lower_is_better](const RandomizationEstimate& e) {
+    return lower_is_better ? SwapTest{e.observed, e.low, e.high} : SwapTest{-e.observed, -e.high, -e.low};
+  };
   Bounds bounds;
-  const Call call = sequential_call(worse_by, chance, floor, detect, &bounds);
+  const Call call = sequential_call(oriented(estimate), oriented(at_detect), floor, detect, &bounds);
   if (scale > 0 && std::isfinite(bounds.lower) && std::isfinite(bounds.upper)) {
     row.lower = (lower_is_better ? bounds.lower : -bounds.upper) / scale;
     row.upper = (lower_is_better ? bounds.upper : -bounds.lower) / scale;

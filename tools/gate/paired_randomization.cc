@@ -18,7 +18,9 @@ constexpr std::size_t kMaxDraws = 1'000'000;
 // one repetition of each pair on each side.
 struct Swap {
   std::vector<std::uint8_t> on_candidate;  // per repetition
-  explicit Swap(std::size_t n) : on_candidate(2 * n, 0) {}
+  explicit Swap(std::size_t n) : on_candidate(2 * n, 0) {
+    for (std::size_t i = 0; i < n; ++i) on_candidate[n + i] = 1;  // as labelled
+  }
   void draw(std::size_t n, std::mt19937_64& generator) {
     std::uint64_t bits = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -136,6 +138,7 @@ RandomizationEstimate paired_randomization(const Repetitions& baseline, const Re
   estimate.candidate = pooled_value(shifted, statistic, every);
   estimate.low = -kInfinity;
   estimate.high = kInfinity;
+  estimate.observed = kNaN;
   if (n < 2 || draws == 0) return estimate;
 
   std::vector<std::vector<double>> repetitions;
@@ -161,6 +164,7 @@ RandomizationEstimate paired_randomization(const Repetitions& baseline, const Re
   changes.reserve(draws);
   std::mt19937_64 generator(seed);
   Swap swap(n);
+  estimate.observed = percentile ? walk.change(swap) : mean.change(swap);
   for (std::size_t draw = 0; draw < draws; ++draw) {
     swap.draw(n, generator);
     const double change = percentile ? walk.change(swap) : mean.change(swap);

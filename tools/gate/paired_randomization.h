@@ -28,6 +28,9 @@ struct RandomizationEstimate {
   double candidate = 0.0;  // ... and of the candidate side, shifted
   std::size_t pairs = 0;
   std::size_t draws = 0;   // random swaps drawn; 0 where fewer than 2 pairs give nothing to swap
+  // candidate - baseline as labelled, computed as each swap's is: a test compares it with the swaps' changes,
+  // and the same arithmetic on both sides keeps rounding from deciding (NaN without draws).
+  double observed = 0.0;
   // The lower and upper `level` quantiles of candidate - baseline over the swaps: the k-th smallest and the
   // k-th largest of the draws, k = floor(level x (draws + 1)). A change above `high` has a randomization
   // p-value of at most `level`. -inf and +inf where the draws cannot say.

@@ -1,17 +1,20 @@
 // The interleaved A/B gate's decision rule for one counter, looked at after every block of repetitions.
 //
-// With the change oriented so that larger is worse (d = candidate - baseline for lower-is-better counters,
-// baseline - candidate otherwise), two paired randomization tests (paired_randomization.h) at level a each
-// way give the range that chance alone spans: lo0 and hi0, the lower and upper quantiles of the oriented
-// change over random swaps within pairs; and lo_detect, the lower quantile of the same with the candidate
-// first made better by the detect size. The bounds are L = d - hi0 and U = d - lo_detect, and:
-//   REGRESSED  L > 0 and d beyond the floor (the counter's tolerance: relative x baseline, or absolute)
-//   IMPROVED   d < lo0 and -d beyond the floor
-//   PASS       U < detect (a regression as large as the counter's detect size is ruled out)
+// Two paired randomization tests (paired_randomization.h) at one-sided level a, each oriented so that larger
+// is worse (candidate - baseline for lower-is-better counters, baseline - candidate otherwise), give the
+// observed change d and the a and 1 - a quantiles lo and hi of the changes over random swaps within pairs:
+// "no change" on the data as measured, and "at detect" with every candidate request first made better by
+// the detect size. Then:
+//   REGRESSED  d > hi (no change) and d beyond the floor (the counter's tolerance: relative x baseline, or
+//              absolute)
+//   IMPROVED   d < lo (no change) and -d beyond the floor
+//   PASS       d < lo (at detect): a regression as large as the counter's detect size is ruled out
 //   UNDECIDED  otherwise: more repetitions, up to the cap; at the cap the policy maps it to pass or fail.
-// L > 0 is the test of "no change" rejecting; U < detect is the test of "worse by the detect size"
-// rejecting. The first is exact; the second is exact where a regression delays every request alike, and
-// approximate otherwise (a change only in the tail), since the detect size is moved onto every request.
+// The bounds shown are L = d - hi (no change) and U = detect + d - lo (at detect), so L > 0 is REGRESSED's
+// test and U < detect is PASS's. The first test is exact; the second is exact where a regression delays every
+// request alike, and approximate otherwise (a change only in the tail), since the detect size is moved onto
+// every request. L is not a confidence bound of the change: with a real change, the swaps mix shifted and
+// unshifted repetitions and spread wider, so L lies below it.
 // a = alpha / (tests x looks): Bonferroni over every gated counter of every case of the run and over every
 // look the design allows. So with no change anywhere, P(any REGRESSED in the run) <= alpha whatever the
 // looks found; and for each counter that got worse by at least its detect size, P(PASS) <= alpha / tests.
@@ -32,17 +35,17 @@ struct SequentialDesign {
 
 enum class Call { kPass, kImproved, kRegressed, kUndecided };
 
-// How far the oriented change strays by chance alone, in the counter's unit: lo0 and hi0 above, and lo_detect.
-struct ChanceRange {
-  double low = 0.0, high = 0.0;
-  double low_at_detect = 0.0;
+// One randomization test, oriented, in the counter's unit: d, lo and hi above.
+struct SwapTest {
+  double observed = 0.0, low = 0.0, high = 0.0;
 };
 
 struct Bounds {
   double lower = 0.0, upper = 0.0;  // L and U of the oriented change, in the counter's unit
 };
 
-// `worse_by` = d, `floor` and `detect` in the counter's unit (detect >= floor).
-Call sequential_call(double worse_by, ChanceRange chance, double floor, double detect, Bounds* bounds = nullptr);
+// `floor` and `detect` in the counter's unit (detect >= floor).
+Call sequential_call(const SwapTest& no_change, const SwapTest& at_detect, double floor, double detect,
+                     Bounds* bounds = nullptr);
 
 }  // namespace voxperf::gate
