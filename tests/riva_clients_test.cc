@@ -4,6 +4,7 @@
 #include "harness/input_error.h"
 #include "harness/load_driver.h"
 #include "harness/pipelines/riva_asr/asr_offline_client.h"
+#include "harness/pipelines/riva_asr/asr_recognize_request.h"
 #include "harness/pipelines/riva_asr/asr_stream_client.h"
 #include "harness/pipelines/riva_tts/tts_batch_client.h"
 #include "harness/pipelines/riva_tts/tts_stream_client.h"
@@ -134,12 +135,33 @@ TEST(RivaAsrStreamClient, UnpacedModeSendsEveryChunk) {
   EXPECT_EQ(result.records[0].status.message, "unsupported sample rate");
 }
 
+TEST(RivaAsrOfflineClient, RequestBytesAreTheMessageProtobufWouldSerialize) {
+  // The pre-serialized request (config, then the audio referenced in place) must be byte for byte what
+  // protobuf gives for the same message, so that any server parses it alike.
+  const Utterance utterance = make_utterance(1601, "odd length");
+  AsrSettings settings;
+  settings.model = "parakeet";
+  asr::RecognizeRequest expected;
+  *expected.mutable_config() = recognition_config(settings, 16000, 1);
+  const auto audio = utterance.audio.bytes();
+  expected.set_audio(audio.data(), audio.size());
+  const grpc::ByteBuffer buffer = recognize_request(utterance, settings);
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(buffer.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  EXPECT_EQ(bytes, expected.SerializeAsString());
+  EXPECT_EQ(slices.back().begin(), reinterpret_cast<const std::uint8_t*>(audio.data()));  // referenced, not copied
+}
+
 TEST(RivaAsrOfflineClient, SendsWholeUtteranceAndRecordsTranscript) {
   ::testing::NiceMock<mocks::MockRivaAsr> service;
   EXPECT_CALL(service, Recognize)
       .Times(2)
       .WillRepeatedly([](grpc::ServerContext*, const asr::RecognizeRequest* request, asr::RecognizeResponse* response) {
         EXPECT_EQ(request->audio().size(), 8000u);  // raw PCM, no WAV header
+        EXPECT_EQ(static_cast<unsigned char>(request->audio()[2]), 1u);  // sample 1 is 1, little-endian
+        EXPECT_EQ(static_cast<unsigned char>(request->audio()[7998]), 999u % 256u);  // sample 3999 is 999
         EXPECT_EQ(request->config().encoding(), nvidia::riva::LINEAR_PCM);
         auto* result = response->add_results();
         result->add_alternatives()->set_transcript("one two three");

@@ -1,25 +1,15 @@
 #include "harness/pipelines/riva_asr/asr_stream_frames.h"
 
-#include <grpcpp/impl/codegen/proto_utils.h>
-
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
 
+#include "harness/grpc/serialized.h"
 #include "riva/proto/riva_asr.pb.h"
 
 namespace voxperf {
 namespace {
-
-grpc::ByteBuffer serialized(const nvidia::riva::asr::StreamingRecognizeRequest& request) {
-  grpc::ByteBuffer buffer;
-  bool own = false;
-  const auto status =
-      grpc::SerializationTraits<nvidia::riva::asr::StreamingRecognizeRequest>::Serialize(request, &buffer, &own);
-  if (!status.ok()) throw std::runtime_error("StreamingRecognizeRequest does not serialize: " + status.error_message());
-  return buffer;
-}
 
 // Audio bytes per chunk: settings.chunk of 16-bit PCM at the utterance's rate and channels (at least one
 // sample, so that a very short chunk setting still moves forward).

@@ -2,36 +2,38 @@
 
 #include <stdexcept>
 
-#include "harness/grpc/unary_call.h"
+#include "harness/grpc/serialized.h"
 
 namespace voxperf {
+namespace {
 
-namespace tts = nvidia::riva::tts;
+const std::string& synthesize_method() {
+  static const std::string method =
+      "/" + std::string(nvidia::riva::tts::RivaSpeechSynthesis::service_full_name()) + "/Synthesize";
+  return method;
+}
+
+}  // namespace
 
 RivaTtsBatchClient::RivaTtsBatchClient(ChannelPool& channels, std::span<const Prompt> prompts, TtsSettings settings,
                                        const Clock& clock)
-    : stubs_(channels), prompts_(prompts), settings_(std::move(settings)), clock_(clock) {
+    : stubs_(channels), prompts_(prompts), settings_(std::move(settings)), clock_(clock),
+      to_event_([rate = settings_.sample_rate_hz](const Response& response, TimePoint at) {
+        return tts_response_event(response, rate, at);
+      }),
+      queues_(CompletionQueues::default_count()) {
   if (prompts_.empty()) throw std::invalid_argument("batch TTS client needs at least one prompt");
   if (settings_.sample_rate_hz <= 0) throw std::invalid_argument("TTS sample rate must be positive");
+  requests_.reserve(prompts_.size());
+  for (const auto& prompt : prompts_) requests_.push_back(serialized(synthesize_request(settings_, prompt)));
 }
 
 std::shared_ptr<Call> RivaTtsBatchClient::prepare(RequestRecord& record, std::function<void()> done) {
-  using tts::SynthesizeSpeechRequest;
-  using tts::SynthesizeSpeechResponse;
-  const auto& prompt = prompts_[record.index % prompts_.size()];
-  record.item = prompt.id;
-  record.text_chars = prompt.text.size();
-  auto* stubs = &stubs_;
-  auto* stub = &stubs_.next();
-  return std::make_shared<UnaryCall<SynthesizeSpeechRequest, SynthesizeSpeechResponse>>(
-      record, std::move(done), clock_, settings_.call, synthesize_request(settings_, prompt),
-      [stubs, stub](grpc::ClientContext* context, const SynthesizeSpeechRequest* req, SynthesizeSpeechResponse* resp,
-                    std::function<void(grpc::Status)> on_done) {
-        stub->async()->Synthesize(context, req, resp, stubs->held(std::move(on_done)));
-      },
-      [rate = settings_.sample_rate_hz](const SynthesizeSpeechResponse& response, TimePoint at) {
-        return tts_response_event(response, rate, at);
-      });
+  const std::size_t i = record.index % prompts_.size();
+  record.item = prompts_[i].id;
+  record.text_chars = prompts_[i].text.size();
+  return std::make_shared<AsyncUnaryCall<Response>>(record, std::move(done), clock_, settings_.call, stubs_.next(),
+                                                    synthesize_method(), requests_[i], queues_.next(), to_event_);
 }
 
 }  // namespace voxperf
