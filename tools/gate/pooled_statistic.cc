@@ -45,13 +45,13 @@ double percentile_of_union(const std::vector<std::vector<double>>& sorted, const
   return low + fraction * (high - low);
 }
 
-}  // namespace
-
 std::vector<std::vector<double>> sorted_copy(const std::vector<std::vector<double>>& samples) {
   auto out = samples;
   for (auto& repetition : out) std::sort(repetition.begin(), repetition.end());
   return out;
 }
+
+}  // namespace
 
 PooledStatistic pooled_statistic(const std::string& counter) {
   static const std::regex per_request(R"(^(.+)_(mean|p([0-9]+(\.[0-9]+)?))_ms$)");
@@ -94,14 +94,6 @@ double pooled_value(const Repetitions& side, const PooledStatistic& statistic, c
     case Kind::kPercentile: return percentile_of_union(sorted_copy(side.samples), weights, statistic.percentile);
   }
   return kNaN;
-}
-
-double pooled_value_of_sorted(const Repetitions& sorted_side, const PooledStatistic& statistic,
-                              const std::vector<std::uint32_t>& weights) {
-  if (statistic.kind == PooledStatistic::Kind::kPercentile) {
-    return percentile_of_union(sorted_side.samples, weights, statistic.percentile);
-  }
-  return pooled_value(sorted_side, statistic, weights);
 }
 
 }  // namespace voxperf::gate

@@ -34,11 +34,4 @@ struct Repetitions {
 // the harness's percentile rule (harness/percentile.h). NaN with no data.
 double pooled_value(const Repetitions& side, const PooledStatistic& statistic, const std::vector<std::uint32_t>& weights);
 
-// As pooled_value, for a side each of whose repetitions is sorted already: for many draws over the same data.
-double pooled_value_of_sorted(const Repetitions& sorted_side, const PooledStatistic& statistic,
-                              const std::vector<std::uint32_t>& weights);
-
-// Every repetition's samples in ascending order.
-std::vector<std::vector<double>> sorted_copy(const std::vector<std::vector<double>>& samples);
-
 }  // namespace voxperf::gate
