@@ -131,7 +131,6 @@ Trial sequential_trial(SyntheticRun& run, const PooledStatistic& statistic, std:
     candidate.samples.insert(candidate.samples.end(), c.samples.begin(), c.samples.end());
     const std::size_t draws = randomization_draws(design.level(), 0);  // as many as the gate takes
     const auto estimate = paired_randomization(baseline, candidate, statistic, 0.0, design.level(), draws, seed + look);
-    const double worse_by = estimate.candidate - estimate.baseline;
     const double detect = detect_rel * estimate.baseline;
     const auto at_detect = paired_randomization(baseline, candidate, statistic, -detect, design.level(), draws, seed + look);
     call = sequential_call({estimate.observed, estimate.low, estimate.high},
