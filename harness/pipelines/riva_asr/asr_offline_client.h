@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "harness/grpc/async_unary_call.h"
@@ -31,6 +32,7 @@ class RivaAsrOfflineClient final : public RequestClient {
   std::span<const Utterance> utterances_;
   AsrSettings settings_;
   const Clock& clock_;
+  std::string method_;
   std::vector<grpc::ByteBuffer> requests_;  // one per utterance
   AsyncUnaryCall<Response>::ToEvent to_event_;
   CompletionQueues queues_;  // last: its threads are joined first, once every call has finished

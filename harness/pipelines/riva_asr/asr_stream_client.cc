@@ -6,6 +6,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "harness/grpc/method_path.h"
 #include "harness/pipelines/riva_asr/asr_response.h"
 
 namespace voxperf {
@@ -15,8 +16,7 @@ using nvidia::riva::asr::StreamingRecognizeResponse;
 namespace {
 
 const std::string& streaming_recognize_method() {
-  static const std::string method =
-      "/" + std::string(nvidia::riva::asr::RivaSpeechRecognition::service_full_name()) + "/StreamingRecognize";
+  static const std::string method = method_path<nvidia::riva::asr::RivaSpeechRecognition>("StreamingRecognize");
   return method;
 }
 

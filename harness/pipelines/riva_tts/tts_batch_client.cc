@@ -2,22 +2,15 @@
 
 #include <stdexcept>
 
+#include "harness/grpc/method_path.h"
 #include "harness/grpc/serialized.h"
 
 namespace voxperf {
-namespace {
-
-const std::string& synthesize_method() {
-  static const std::string method =
-      "/" + std::string(nvidia::riva::tts::RivaSpeechSynthesis::service_full_name()) + "/Synthesize";
-  return method;
-}
-
-}  // namespace
 
 RivaTtsBatchClient::RivaTtsBatchClient(ChannelPool& channels, std::span<const Prompt> prompts, TtsSettings settings,
                                        const Clock& clock)
     : stubs_(channels), prompts_(prompts), settings_(std::move(settings)), clock_(clock),
+      method_(method_path<nvidia::riva::tts::RivaSpeechSynthesis>("Synthesize")),
       to_event_([rate = settings_.sample_rate_hz](const Response& response, TimePoint at) {
         return tts_response_event(response, rate, at);
       }),
@@ -33,7 +26,7 @@ std::shared_ptr<Call> RivaTtsBatchClient::prepare(RequestRecord& record, std::fu
   record.item = prompts_[i].id;
   record.text_chars = prompts_[i].text.size();
   return std::make_shared<AsyncUnaryCall<Response>>(record, std::move(done), clock_, settings_.call, stubs_.next(),
-                                                    synthesize_method(), requests_[i], queues_.next(), to_event_);
+                                                    method_, requests_[i], queues_.next(), to_event_);
 }
 
 }  // namespace voxperf

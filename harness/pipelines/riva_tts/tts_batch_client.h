@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "harness/grpc/async_unary_call.h"
@@ -30,6 +31,7 @@ class RivaTtsBatchClient final : public RequestClient {
   std::span<const Prompt> prompts_;
   TtsSettings settings_;
   const Clock& clock_;
+  std::string method_;
   std::vector<grpc::ByteBuffer> requests_;  // one per prompt
   AsyncUnaryCall<Response>::ToEvent to_event_;
   CompletionQueues queues_;  // last: its threads are joined first, once every call has finished
