@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -35,6 +36,23 @@ struct Swap {
 // A mean (of requests, or of per-repetition values) needs only each repetition's sum and count.
 struct SwapMean {
   std::vector<double> sums, counts;
+  SwapMean(const Repetitions& baseline, const Repetitions& candidate, std::size_t n, double shift,
+           PooledStatistic::Kind kind) {
+    for (const Repetitions* side : {&baseline, &candidate}) {
+      const double moved = side == &candidate ? shift : 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (kind == PooledStatistic::Kind::kRepetitionMean) {
+          sums.push_back(side->values[i] + moved);
+          counts.push_back(1.0);
+          continue;
+        }
+        double sum = 0;
+        for (double v : side->samples[i]) sum += v + moved;
+        sums.push_back(sum);
+        counts.push_back(static_cast<double>(side->samples[i].size()));
+      }
+    }
+  }
   double change(const Swap& swap) const {
     double sum[2] = {0, 0}, count[2] = {0, 0};
     for (std::size_t j = 0; j < sums.size(); ++j) {
@@ -53,23 +71,26 @@ struct SwapMean {
 // (100 - p)-th percentile of the negated values.
 class SwapPercentile {
  public:
-  SwapPercentile(const std::vector<std::vector<double>>& repetitions, double percentile)
+  // Pair i: repetition i of each side; every candidate request moved by `shift` first.
+  SwapPercentile(const Repetitions& baseline, const Repetitions& candidate, std::size_t n, double shift,
+                 double percentile)
       : from_top_(percentile >= 50.0), q_(from_top_ ? percentile : 100.0 - percentile) {
-    const std::size_t n = repetitions.size() / 2;
     std::size_t largest_side = 0;  // no side of any swap holds more samples
     for (std::size_t i = 0; i < n; ++i) {
-      largest_side += std::max(repetitions[i].size(), repetitions[n + i].size());
+      largest_side += std::max(baseline.samples[i].size(), candidate.samples[i].size());
     }
     // The deepest rank from the top that a side's two order statistics can have, plus one.
     const auto keep = static_cast<std::size_t>(std::ceil(static_cast<double>(largest_side) * (1.0 - q_ / 100.0))) + 2;
-    for (std::size_t j = 0; j < repetitions.size(); ++j) {
-      sizes_.push_back(repetitions[j].size());
-      std::vector<double> values = repetitions[j];
-      if (!from_top_) {
-        for (double& v : values) v = -v;
+    for (const Repetitions* side : {&baseline, &candidate}) {
+      const double moved = side == &candidate ? shift : 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t j = sizes_.size();  // this repetition's index among the 2n
+        std::vector<double> values = side->samples[i];
+        for (double& v : values) v = from_top_ ? v + moved : -(v + moved);
+        std::sort(values.begin(), values.end(), std::greater<>());
+        for (std::size_t k = 0; k < std::min(keep, values.size()); ++k) merged_.emplace_back(values[k], j);
+        sizes_.push_back(values.size());
       }
-      std::sort(values.begin(), values.end(), std::greater<>());
-      for (std::size_t k = 0; k < std::min(keep, values.size()); ++k) merged_.emplace_back(values[k], j);
     }
     std::sort(merged_.begin(), merged_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   }
@@ -120,54 +141,34 @@ RandomizationEstimate paired_randomization(const Repetitions& baseline, const Re
                                            const PooledStatistic& statistic, double candidate_shift, double level,
                                            std::size_t draws, std::uint64_t seed) {
   const std::size_t n = std::min(baseline.count(statistic), candidate.count(statistic));
-  using Kind = PooledStatistic::Kind;
-  // The candidate side as tested: every request (or per-repetition value) moved by the shift.
-  Repetitions shifted;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (statistic.kind == Kind::kRepetitionMean) {
-      shifted.values.push_back(candidate.values[i] + candidate_shift);
-    } else {
-      shifted.samples.push_back(candidate.samples[i]);
-      for (double& v : shifted.samples.back()) v += candidate_shift;
-    }
-  }
   RandomizationEstimate estimate;
   estimate.pairs = n;
   const std::vector<std::uint32_t> every(n, 1);
   estimate.baseline = pooled_value(baseline, statistic, every);
-  estimate.candidate = pooled_value(shifted, statistic, every);
+  estimate.candidate = pooled_value(candidate, statistic, every) + candidate_shift;  // a shift moves the statistic alike
   estimate.low = -kInfinity;
   estimate.high = kInfinity;
   estimate.observed = kNaN;
   if (n < 2 || draws == 0) return estimate;
 
-  std::vector<std::vector<double>> repetitions;
-  SwapMean mean;
-  for (const Repetitions* side : {&baseline, static_cast<const Repetitions*>(&shifted)}) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (statistic.kind == Kind::kRepetitionMean) {
-        mean.sums.push_back(side->values[i]);
-        mean.counts.push_back(1.0);
-        continue;
-      }
-      double sum = 0;
-      for (double v : side->samples[i]) sum += v;
-      mean.sums.push_back(sum);
-      mean.counts.push_back(static_cast<double>(side->samples[i].size()));
-      if (statistic.kind == Kind::kPercentile) repetitions.push_back(side->samples[i]);
-    }
+  const bool percentile = statistic.kind == PooledStatistic::Kind::kPercentile;
+  std::optional<SwapPercentile> walk;
+  std::optional<SwapMean> mean;
+  if (percentile) {
+    walk.emplace(baseline, candidate, n, candidate_shift, statistic.percentile);
+  } else {
+    mean.emplace(baseline, candidate, n, candidate_shift, statistic.kind);
   }
-  const bool percentile = statistic.kind == Kind::kPercentile;
-  const SwapPercentile walk(percentile ? repetitions : std::vector<std::vector<double>>{}, statistic.percentile);
+  auto change_of = [&](const Swap& swap) { return percentile ? walk->change(swap) : mean->change(swap); };
 
   std::vector<double> changes;
   changes.reserve(draws);
   std::mt19937_64 generator(seed);
   Swap swap(n);
-  estimate.observed = percentile ? walk.change(swap) : mean.change(swap);
+  estimate.observed = change_of(swap);
   for (std::size_t draw = 0; draw < draws; ++draw) {
     swap.draw(n, generator);
-    const double change = percentile ? walk.change(swap) : mean.change(swap);
+    const double change = change_of(swap);
     if (std::isfinite(change)) changes.push_back(change);
   }
   estimate.draws = changes.size();
