@@ -106,8 +106,13 @@ double binomial_upper_tail(std::size_t k, std::size_t n, double p) {
   return std::max(0.0, 1.0 - below);
 }
 
-// The 99th percentile of lognormal(log 6, 0.3) in ms, the synthetic P99 a planted delay is sized from.
-const double kSyntheticP99 = 6.0 * std::exp(0.3 * 2.326348);
+// The pooled latency of SyntheticRun is lognormal(log 6, s), s^2 = 0.3^2 + drift^2 + repetition^2 (the
+// request, pair and repetition factors multiply); planted delays are sized from its P99 and mean, so that
+// "+10 %" is 10 % of the statistic the gate pools, whatever the repetition noise.
+double synthetic_value(bool tail, double drift_sigma, double repetition_sigma) {
+  const double variance = 0.3 * 0.3 + drift_sigma * drift_sigma + repetition_sigma * repetition_sigma;
+  return tail ? 6.0 * std::exp(2.326348 * std::sqrt(variance)) : 6.0 * std::exp(variance / 2.0);
+}
 
 struct Trial {
   Call call;
@@ -129,10 +134,12 @@ Trial sequential_trial(SyntheticRun& run, const PooledStatistic& statistic, std:
     auto [b, c] = run.sides(per_look, per_rep, delay_ms);
     baseline.samples.insert(baseline.samples.end(), b.samples.begin(), b.samples.end());
     candidate.samples.insert(candidate.samples.end(), c.samples.begin(), c.samples.end());
-    const std::size_t draws = randomization_draws(design.level(), 0);  // as many as the gate takes
-    const auto estimate = paired_randomization(baseline, candidate, statistic, 0.0, design.level(), draws, seed + look);
+    // As many draws as the gate takes.
+    const auto estimate = paired_randomization(baseline, candidate, statistic, 0.0, design.level(),
+                                               randomization_draws(design.level(), 0), seed + look);
     const double detect = detect_rel * estimate.baseline;
-    const auto at_detect = paired_randomization(baseline, candidate, statistic, -detect, design.level(), draws, seed + look);
+    const auto at_detect = paired_randomization(baseline, candidate, statistic, -detect, design.pass_level(),
+                                                randomization_draws(design.pass_level(), 0), seed + look);
     call = sequential_call({estimate.observed, estimate.low, estimate.high},
                            {at_detect.observed, at_detect.low, at_detect.high}, floor_rel * estimate.baseline, detect);
     if (call != Call::kUndecided) return {call, estimate.pairs};
@@ -311,12 +318,14 @@ TEST(SequentialDesign, BonferroniOverTestsAndLooks) {
   design.tests = 5;
   design.max_looks = 4;
   EXPECT_DOUBLE_EQ(design.level(), 0.0005);
+  // PASS is summed over the looks only: a case passes when all its counters do (intersection-union).
+  EXPECT_DOUBLE_EQ(design.pass_level(), 0.0125);
   EXPECT_EQ(design.cap(), 64u);
 }
 
-// The claims, on a grid: with no change, REGRESSED at most alpha of the time; with a change of the detect size
-// (10 %), PASS at most alpha of the time; with a change well beyond it and enough samples, REGRESSED at least
-// 95 % of the time. Each is checked as "the observed count is not beyond what the claimed rate gives with
+// The claims, on a grid: with no change, REGRESSED at most alpha (1 %) of the time; with a change of the
+// detect size (10 %), PASS at most beta (5 %) of the time; with a change well beyond it and enough samples,
+// REGRESSED at least 95 % of the time. Each is checked as "the observed count is not beyond what the claimed rate gives with
 // probability 0.001", so the test fails only where the claim is wrong, and the rates are printed.
 // The "bursty" points give each repetition a level of its own (sigma 0.25, not shared by its pair), as the
 // LLM case's repetitions had on this VM (means from 3.6 to 8.9 ms): a pooled P99 is then decided by the few
@@ -336,7 +345,7 @@ TEST_P(SequentialClaims, HoldWithinTheirBinomialBounds) {
   const bool bursty = point.repetition_sigma > 0.1;
   const PooledStatistic statistic = tail ? PooledStatistic{PooledStatistic::Kind::kPercentile, 99, "latency"}
                                          : PooledStatistic{PooledStatistic::Kind::kMean, 0, "latency"};
-  const double value = tail ? kSyntheticP99 : 6.0 * std::exp(0.045);
+  const double value = synthetic_value(tail, SyntheticRun(0).drift_sigma, point.repetition_sigma);
   const std::size_t trials = tail ? 120 : 300;
   const Rates rates = run_trials(trials, statistic, point.per_look, 4, point.per_rep, point.effect * value,
                                  point.repetition_sigma,
@@ -350,7 +359,7 @@ TEST_P(SequentialClaims, HoldWithinTheirBinomialBounds) {
     EXPECT_GT(binomial_upper_tail(rates.regressed, trials, 0.01), 0.001) << "false alarms beyond alpha";
   }
   if (point.effect >= 0.10) {
-    EXPECT_GT(binomial_upper_tail(rates.passed, trials, 0.01), 0.001) << "a regression of the detect size passed";
+    EXPECT_GT(binomial_upper_tail(rates.passed, trials, 0.05), 0.001) << "a regression of the detect size passed";
   }
   if (point.effect >= 0.20 && !bursty) {
     EXPECT_GT(binomial_upper_tail(trials - rates.regressed, trials, 0.05), 0.001) << "power below 95 %";

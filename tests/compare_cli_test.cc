@@ -100,8 +100,9 @@ TEST_F(CompareCli, AcceptsRunsThenGatesARegressionWithExitCodes) {
 TEST_F(CompareCli, AbLooksArePooledUntilDecided) {
   write("policy.json", R"({"ab": {"repetitions_per_look": 4, "max_looks": 4},
     "counters": {"ttfa_mean_ms": {"better": "lower", "relative": 0.05}}})");
-  // Four pairs: 16 ways to swap them, so no labelling is rarer than 1 in 16, and the level is 0.01 / 4,
-  // 1 in 400: the randomization test cannot decide yet; exit 4 and the filter.
+  // Four pairs: 16 ways to swap them, so no labelling is rarer than 1 in 16, and the levels are 0.01 / 4
+  // (REGRESSED, 1 in 400) and 0.05 / 4 (PASS, 1 in 80): the randomization tests cannot decide yet; exit 4
+  // and the filter.
   auto [look1, samples1] = ab_json(4, 1.0);
   write("look-1.json", look1);
   write("look-1.samples.jsonl", samples1);
@@ -131,6 +132,9 @@ TEST_F(CompareCli, BadInputExitsTwoNamingTheFile) {
   write("policy.json", R"({"counters": {"ttfa_mean_ms": {"better": "sideways"}}})");
   EXPECT_EQ(compare({path("results.json"), "--ab"}), 2);
   EXPECT_NE(output_.find("policy.json: counters.ttfa_mean_ms.better"), std::string::npos) << output_;
+  write("policy.json", R"({"ab": {"beta": 1.5}, "counters": {"ttfa_mean_ms": {"better": "lower"}}})");
+  EXPECT_EQ(compare({path("results.json"), "--ab"}), 2);
+  EXPECT_NE(output_.find("policy.json: ab.beta: must be between 0 and 1"), std::string::npos) << output_;
 }
 
 }  // namespace

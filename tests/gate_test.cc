@@ -360,8 +360,10 @@ TEST(InterleavedCompare, APooledShiftBeyondTheFloorRegressesWithItsBounds) {
   EXPECT_EQ(c.mode, "ab");
   EXPECT_NE(comparison_table(c).find("| Bounds (pairs) |"), std::string::npos);
   EXPECT_NE(comparison_table(c).find("(16) | REGRESSED"), std::string::npos) << comparison_table(c);
-  // 1 gated counter (ttfa_mean_ms; the policy's others are not counters of this case), 4 looks: 0.01 / 4.
-  EXPECT_NE(c.notes.back().find("1 gated counters, up to 4 looks of 16 repetitions: each bound at one-sided level 0.0025"),
+  // 1 gated counter (ttfa_mean_ms; the policy's others are not counters of this case), 4 looks: L at
+  // 0.01 / 4, U at 0.05 / 4 (PASS is not divided by the counters).
+  EXPECT_NE(c.notes.back().find("1 gated counters, up to 4 looks of 16 repetitions: L at one-sided level 0.0025 "
+                                "(alpha 0.01 for the whole run), U at 0.0125 (beta 0.05 per counter)"),
             std::string::npos) << c.notes.back();
 }
 

@@ -101,10 +101,10 @@ Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t m
   row.case_name = test.case_name;
   row.counter = test.counter;
   row.tolerance = test.policy.relative;
-  const double level = design.level();
-  const std::size_t draws = randomization_draws(level, min_draws);
+  const double level = design.level(), pass_level = design.pass_level();
   const std::uint64_t seed = seed_of(test.case_name + " " + test.counter);
-  const auto estimate = paired_randomization(test.baseline, test.candidate, test.statistic, 0.0, level, draws, seed);
+  const auto estimate = paired_randomization(test.baseline, test.candidate, test.statistic, 0.0, level,
+                                             randomization_draws(level, min_draws), seed);
   row.pairs = estimate.pairs;
   row.baseline = estimate.baseline;
   row.now = estimate.candidate;
@@ -115,7 +115,8 @@ Row judge(const PendingTest& test, const SequentialDesign& design, std::size_t m
   const double detect = std::max(test.policy.detect * scale, floor);
   // The candidate made better by the detect size: a regression that large would leave no change.
   const auto at_detect = paired_randomization(test.baseline, test.candidate, test.statistic,
-                                              lower_is_better ? -detect : detect, level, draws, seed);
+                                              lower_is_better ? -detect : detect, pass_level,
+                                              randomization_draws(pass_level, min_draws), seed);
   // The tests' changes are candidate - baseline; oriented, a higher-is-better counter's are negated.
   auto oriented = [lower_is_better](const RandomizationEstimate& e) {
     return lower_is_better ? SwapTest{e.observed, e.low, e.high} : SwapTest{-e.observed, -e.high, -e.low};
@@ -197,6 +198,7 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
   }
   SequentialDesign design;
   design.alpha = policy.alpha;
+  design.beta = policy.ab.beta;
   design.tests = tests.size();
   design.repetitions_per_look = policy.ab.repetitions_per_look;
   design.max_looks = policy.ab.max_looks;
@@ -212,8 +214,9 @@ Comparison compare_interleaved(const Results& results, const GatePolicy& policy)
   comparison.notes.push_back(
       "A/B: pooled per-request statistics, paired randomization test over repetitions; " + std::to_string(design.tests) +
       " gated counters, up to " + std::to_string(design.max_looks) + " looks of " +
-      std::to_string(design.repetitions_per_look) + " repetitions: each bound at one-sided level " +
-      fixed_text(design.level()) + " (alpha " + fixed_text(policy.alpha) + " for the whole run)");
+      std::to_string(design.repetitions_per_look) + " repetitions: L at one-sided level " + fixed_text(design.level()) +
+      " (alpha " + fixed_text(policy.alpha) + " for the whole run), U at " + fixed_text(design.pass_level()) +
+      " (beta " + fixed_text(design.beta) + " per counter)");
   if (comparison.rows.empty()) {
     throw InputError(results.path.string() + ": no A/B case (counters \"baseline.*\"); measure with "
                      "voxperf_bench --ab-baseline FILE");

@@ -56,7 +56,8 @@ GatePolicy read_policy(const std::filesystem::path& path) {
         throw InputError(where + ".bootstrap_draws: the A/B gate no longer bootstraps; its randomization test "
                          "sizes its own draws (at least \"randomization_draws\")");
       }
-      if (key != "repetitions_per_look" && key != "max_looks" && key != "randomization_draws" && key != "undecided") {
+      if (key != "repetitions_per_look" && key != "max_looks" && key != "randomization_draws" && key != "undecided" &&
+          key != "beta") {
         throw InputError(where + "." + key + ": unknown field");
       }
     }
@@ -70,6 +71,8 @@ GatePolicy read_policy(const std::filesystem::path& path) {
     policy.ab.repetitions_per_look = whole("repetitions_per_look", policy.ab.repetitions_per_look, 2);
     policy.ab.max_looks = whole("max_looks", policy.ab.max_looks, 1);
     policy.ab.randomization_draws = whole("randomization_draws", policy.ab.randomization_draws, 100);
+    policy.ab.beta = number(ab, "beta", policy.ab.beta, where);
+    if (policy.ab.beta <= 0 || policy.ab.beta >= 1) throw InputError(where + ".beta: must be between 0 and 1");
     const std::string undecided = ab.value("undecided", "fail");
     if (undecided != "fail" && undecided != "pass") throw InputError(where + ".undecided: must be \"fail\" or \"pass\"");
     policy.ab.undecided_fails = undecided == "fail";

@@ -28,9 +28,10 @@ struct CounterPolicy {
 };
 
 // Interleaved A/B (tools/gate/sequential_test.h): how many repetitions per look, how many looks at most,
-// the fewest random swaps per test (more where its level needs them), and what a case still undecided at the
-// cap counts as.
+// the fewest random swaps per test (more where its level needs them), the chance of passing a counter that
+// got worse by its detect size, and what a case still undecided at the cap counts as.
 struct AbPolicy {
+  double beta = 0.05;
   std::size_t repetitions_per_look = 16;
   std::size_t max_looks = 4;
   std::size_t randomization_draws = 2000;

@@ -9,6 +9,8 @@ double SequentialDesign::level() const {
   return alpha / static_cast<double>(std::max<std::size_t>(tests, 1) * std::max<std::size_t>(max_looks, 1));
 }
 
+double SequentialDesign::pass_level() const { return beta / static_cast<double>(std::max<std::size_t>(max_looks, 1)); }
+
 Call sequential_call(const SwapTest& no_change, const SwapTest& at_detect, double floor, double detect,
                      Bounds* bounds) {
   // Each verdict compares a test's observed change with its own quantiles, computed alike; NaN anywhere (no

@@ -1,10 +1,9 @@
 // The interleaved A/B gate's decision rule for one counter, looked at after every block of repetitions.
 //
-// Two paired randomization tests (paired_randomization.h) at one-sided level a, each oriented so that larger
-// is worse (candidate - baseline for lower-is-better counters, baseline - candidate otherwise), give the
-// observed change d and the a and 1 - a quantiles lo and hi of the changes over random swaps within pairs:
-// "no change" on the data as measured, and "at detect" with every candidate request first made better by
-// the detect size. Then:
+// Two paired randomization tests (paired_randomization.h), each oriented so that larger is worse (candidate - baseline for lower-is-better counters, baseline - candidate otherwise), give the
+// observed change d and the lower and upper quantiles lo and hi of the changes over random swaps within
+// pairs: "no change" on the data as measured, at one-sided level a, and "at detect", with every candidate
+// request first made better by the detect size, at one-sided level b. Then:
 //   REGRESSED  d > hi (no change) and d beyond the floor (the counter's tolerance: relative x baseline, or
 //              absolute)
 //   IMPROVED   d < lo (no change) and -d beyond the floor
@@ -17,7 +16,12 @@
 // unshifted repetitions and spread wider, so L lies below it.
 // a = alpha / (tests x looks): Bonferroni over every gated counter of every case of the run and over every
 // look the design allows. So with no change anywhere, P(any REGRESSED in the run) <= alpha whatever the
-// looks found; and for each counter that got worse by at least its detect size, P(PASS) <= alpha / tests.
+// looks found.
+// b = beta / looks, with no division by the tests: a case passes only when every one of its counters does,
+// so a counter that got worse by at least its detect size is passed with P <= beta whatever the others do
+// (an intersection-union test, Berger 1982, needs no multiplicity correction); the looks are still summed.
+// PASS is the gate's miss, so beta is 1 - the power it promises (0.05: 95 %), while REGRESSED is its false
+// alarm, held to alpha over the whole run.
 #pragma once
 
 #include <cstddef>
@@ -26,11 +30,13 @@ namespace voxperf::gate {
 
 struct SequentialDesign {
   double alpha = 0.01;                   // false-alarm bound for the whole run
+  double beta = 0.05;                    // per counter: P(PASS) for a regression of its detect size
   std::size_t tests = 1;                 // gated (case, counter) pairs in the run
   std::size_t repetitions_per_look = 16; // pairs added before each look
   std::size_t max_looks = 4;             // the cap: repetitions_per_look x max_looks pairs
   std::size_t cap() const { return repetitions_per_look * max_looks; }
-  double level() const;                  // a, the one-sided level of each bound at each look
+  double level() const;                  // a, the one-sided level of REGRESSED's and IMPROVED's bound at each look
+  double pass_level() const;             // b, the one-sided level of PASS's bound at each look
 };
 
 enum class Call { kPass, kImproved, kRegressed, kUndecided };
