@@ -15,6 +15,7 @@
 #include "harness/pipelines/kserve_stream/server_statistics.h"
 #include "harness/pipelines/openai_chat/openai_client.h"
 #include "harness/request_metrics.h"
+#include "harness/pipelines/riva_asr/asr_offline_client.h"
 #include "harness/pipelines/riva_asr/asr_stream_client.h"
 #include "harness/pipelines/riva_tts/tts_batch_client.h"
 #include "harness/window_metrics.h"
@@ -104,13 +105,18 @@ TEST_F(NullServerFidelity, UnaryTtsLatencyIsTheScriptedDelay) {
   EXPECT_GT(m.rtfx, 0.0);
 }
 
-TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail) {
-  auto pool = channels();
-  const auto utterances = one_silent_utterance();  // 1 s: 7 chunks of 160 ms
+// 32 paced streams of 1 s (7 chunks of 160 ms), 16 at a time, with interim results.
+void expect_paced_asr_streams_as_scripted(ChannelPool& pool, TimerQueue& timers) {
+  const auto utterances = one_silent_utterance();
   AsrSettings settings;
   settings.interim_results = true;
-  RivaAsrStreamClient client(pool, utterances, settings, timers_);
-  const auto result = drive(client, timers_, 16, 32, 160ms);
+  RivaAsrStreamClient client(pool, utterances, settings, timers);
+  LoadDriver driver(client, timers);
+  LoadSpec spec;
+  spec.concurrency = 16;
+  spec.requests = 32;
+  spec.ramp = 160ms;
+  const auto result = driver.run(spec);
   const auto m = summarize_window(result.records, result.window);
   ASSERT_EQ(m.completed, 32u);
   for (const auto& r : result.records) {
@@ -125,6 +131,112 @@ TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail
   EXPECT_LE(m.server_tail.percentile_ms(50), kFirstMs + kSlackMs);
   EXPECT_EQ(m.word_errors.rate(), 0.0);
   EXPECT_GT(m.first_partial.count(), 0u) << "interim results were asked for";
+}
+
+// Riva Recognize: every answer after its delay, with the transcript and the audio's length.
+void expect_offline_asr_as_scripted(ChannelPool& pool, TimerQueue& timers) {
+  const auto utterances = one_silent_utterance();
+  RivaAsrOfflineClient client(pool, utterances, AsrSettings{});
+  LoadDriver driver(client, timers);
+  LoadSpec spec;
+  spec.concurrency = 8;
+  spec.requests = 64;
+  const auto result = driver.run(spec);
+  const auto m = summarize_window(result.records, result.window);
+  ASSERT_EQ(m.completed, 64u) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
+  for (const auto& r : result.records) {
+    EXPECT_EQ(final_transcript(r), nullserver::NullAsrService::kTranscript);
+    ASSERT_FALSE(r.responses.empty());
+    EXPECT_DOUBLE_EQ(r.responses.back().audio_seconds, 1.0) << "the audio_processed of 1 s of 16 kHz audio";
+  }
+  EXPECT_GE(m.latency.min_ms(), kFirstMs) << "an answer came before its scripted delay";
+  EXPECT_LE(m.latency.percentile_ms(50), kFirstMs + kSlackMs);
+}
+
+TEST_F(NullServerFidelity, PacedAsrStreamsRecordEveryChunksLagAndTheScriptedTail) {
+  auto pool = channels();
+  expect_paced_asr_streams_as_scripted(pool, timers_);
+}
+
+TEST_F(NullServerFidelity, OfflineAsrLatencyIsTheScriptedDelay) {
+  auto pool = channels();
+  expect_offline_asr_as_scripted(pool, timers_);
+}
+
+// The lean server (--grpc-server nghttp2) must answer voxperf's real gRPC clients as gRPC C++ does.
+class NullServerOnNghttp2 : public NullServerFidelity {
+ protected:
+  static nullserver::NullServerOptions lean(std::size_t max_message_bytes = 64u << 20) {
+    auto o = options();
+    o.grpc_server = nullserver::GrpcServer::kNghttp2;
+    o.max_message_bytes = max_message_bytes;
+    return o;
+  }
+  ChannelPool channels_of(const nullserver::NullServer& server) {
+    Endpoint endpoint;
+    endpoint.address = server.address();
+    endpoint.channels = 2;
+    return ChannelPool(endpoint);
+  }
+};
+
+TEST_F(NullServerOnNghttp2, AnswersPacedStreamsAndRecognizeAsScripted) {
+  nullserver::NullServer server(lean());
+  auto pool = channels_of(server);
+  expect_paced_asr_streams_as_scripted(pool, timers_);
+  expect_offline_asr_as_scripted(pool, timers_);
+}
+
+TEST_F(NullServerOnNghttp2, ListsTheModelsAndRefusesWhatItDoesNotServe) {
+  nullserver::NullServer server(lean(1000));
+  auto pool = channels_of(server);
+  auto asr = nvidia::riva::asr::RivaSpeechRecognition::NewStub(pool.channel(0));
+  {
+    grpc::ClientContext context;
+    nvidia::riva::asr::RivaSpeechRecognitionConfigRequest request;
+    nvidia::riva::asr::RivaSpeechRecognitionConfigResponse response;
+    ASSERT_TRUE(asr->GetRivaSpeechRecognitionConfig(&context, request, &response).ok());
+    ASSERT_EQ(response.model_config_size(), 2);
+    EXPECT_EQ(response.model_config(0).parameters().at("first_delay"), "fixed:20");
+  }
+  {
+    // 1 s of audio is 32,000 bytes, over this server's limit of 1,000.
+    grpc::ClientContext context;
+    nvidia::riva::asr::RecognizeRequest request;
+    request.set_audio(std::string(32000, '\0'));
+    nvidia::riva::asr::RecognizeResponse response;
+    const auto status = asr->Recognize(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_NE(status.error_message().find("over the limit of 1000"), std::string::npos) << status.error_message();
+  }
+  {
+    // A deadline shorter than the script: the client gives up; the server goes on.
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5ms);
+    nvidia::riva::asr::RecognizeRequest request;
+    request.set_audio(std::string(320, '\0'));
+    nvidia::riva::asr::RecognizeResponse response;
+    EXPECT_EQ(asr->Recognize(&context, request, &response).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  {
+    grpc::ClientContext context;
+    nvidia::riva::asr::RecognizeRequest request;
+    request.set_audio(std::string(320, '\0'));
+    request.mutable_config()->set_sample_rate_hertz(16000);
+    nvidia::riva::asr::RecognizeResponse response;
+    ASSERT_TRUE(asr->Recognize(&context, request, &response).ok());
+    ASSERT_EQ(response.results_size(), 1);
+    EXPECT_FLOAT_EQ(response.results(0).audio_processed(), 0.01f);
+  }
+  auto tts = nvidia::riva::tts::RivaSpeechSynthesis::NewStub(pool.channel(0));
+  grpc::ClientContext context;
+  nvidia::riva::tts::SynthesizeSpeechRequest request;
+  nvidia::riva::tts::SynthesizeSpeechResponse response;
+  const auto status = tts->Synthesize(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_NE(status.error_message().find("serves Riva ASR only, not /nvidia.riva.tts.RivaSpeechSynthesis/Synthesize"),
+            std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(NullServerFidelity, KServeStreamLatencyIsTheScriptedDelayAndTritonStatisticsCountIt) {

@@ -15,8 +15,9 @@ packages=(
   # reference server engines and the LibriVox test set
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   libespeak-ng-dev espeak-ng-data libsoxr-dev
-  # the reference server's OpenAI HTTP API; an HTTP/2 server (nghttpd) for the transport's tests, h2load
-  libcpp-httplib-dev nghttp2-server nghttp2-client
+  # the reference server's OpenAI HTTP API; an HTTP/2 server (nghttpd) for the transport's tests, h2load;
+  # nghttp2 itself for the null server's lean gRPC side
+  libcpp-httplib-dev nghttp2-server nghttp2-client libnghttp2-dev
   # the gate's self-test scripts read results JSON
   jq
 )

@@ -15,17 +15,54 @@ using namespace nvidia::riva::tts;
 
 namespace {
 
-double audio_seconds(std::size_t bytes, int sample_rate, int channels) {
-  if (sample_rate <= 0) sample_rate = 16000;
-  return static_cast<double>(bytes) / (2.0 * sample_rate * std::max(1, channels));
-}
-
 void fill_alternative(SpeechRecognitionAlternative& alternative, bool final) {
   alternative.set_transcript(NullAsrService::kTranscript);
   if (final) alternative.set_confidence(1.0f);
 }
 
 }  // namespace
+
+double pcm_seconds(std::size_t bytes, int sample_rate, int channels) {
+  if (sample_rate <= 0) sample_rate = 16000;
+  return static_cast<double>(bytes) / (2.0 * sample_rate * std::max(1, channels));
+}
+
+StreamingRecognizeResponse null_stream_result(bool final, double seconds) {
+  StreamingRecognizeResponse response;
+  auto* result = response.add_results();
+  fill_alternative(*result->add_alternatives(), final);
+  if (final) {
+    result->set_is_final(true);
+  } else {
+    result->set_stability(0.1f);
+  }
+  result->set_audio_processed(static_cast<float>(seconds));
+  return response;
+}
+
+RecognizeResponse null_recognize_response(double seconds) {
+  RecognizeResponse response;
+  auto* result = response.add_results();
+  fill_alternative(*result->add_alternatives(), true);
+  result->set_audio_processed(static_cast<float>(seconds));
+  return response;
+}
+
+RivaSpeechRecognitionConfigResponse null_asr_config(const NullScript& script, const std::string& model_name) {
+  RivaSpeechRecognitionConfigResponse response;
+  for (const char* type : {"online", "offline"}) {
+    const std::string name = std::string(NullAsrService::kModelName) + "-" + type;
+    if (!model_name.empty() && model_name != name) continue;
+    auto* config = response.add_model_config();
+    config->set_model_name(name);
+    auto& parameters = *config->mutable_parameters();
+    parameters["type"] = type;
+    parameters["language_code"] = "en-US";
+    parameters["engine"] = "null";
+    parameters["first_delay"] = script.first.model().describe();
+  }
+  return response;
+}
 
 // --- ASR ---------------------------------------------------------------------------------------------------
 
@@ -71,11 +108,7 @@ class NullAsrService::Stream final {
     if (!ok) {
       // Half-close (or the client went away): the final result after the scripted delay.
       script().after(script().first.next(), [this] {
-        StreamingRecognizeResponse response;
-        auto* result = response.add_results();
-        fill_alternative(*result->add_alternatives(), true);
-        result->set_is_final(true);
-        result->set_audio_processed(static_cast<float>(audio_seconds(bytes_, sample_rate_, channels_)));
+        auto response = null_stream_result(true, pcm_seconds(bytes_, sample_rate_, channels_));
         std::lock_guard lock(mutex_);
         final_ = std::move(response);
         pump();
@@ -91,11 +124,7 @@ class NullAsrService::Stream final {
     } else {
       bytes_ += request_.audio_content().size();
       if (interim_) {
-        StreamingRecognizeResponse response;
-        auto* result = response.add_results();
-        fill_alternative(*result->add_alternatives(), false);
-        result->set_stability(0.1f);
-        result->set_audio_processed(static_cast<float>(audio_seconds(bytes_, sample_rate_, channels_)));
+        auto response = null_stream_result(false, pcm_seconds(bytes_, sample_rate_, channels_));
         std::lock_guard lock(mutex_);
         if (!broken_) queue_of_writes_.push_back(std::move(response));
         pump();
@@ -177,12 +206,10 @@ grpc::ServerUnaryReactor* NullAsrService::Recognize(grpc::CallbackServerContext*
   ++script_.requests;
   ++script_.messages;
   auto* reactor = call->DefaultReactor();
-  const double seconds = audio_seconds(request->audio().size(), request->config().sample_rate_hertz(),
-                                       request->config().audio_channel_count());
+  const double seconds = pcm_seconds(request->audio().size(), request->config().sample_rate_hertz(),
+                                     request->config().audio_channel_count());
   script_.after(script_.first.next(), [reactor, response, seconds] {
-    auto* result = response->add_results();
-    fill_alternative(*result->add_alternatives(), true);
-    result->set_audio_processed(static_cast<float>(seconds));
+    *response = null_recognize_response(seconds);
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;
@@ -191,17 +218,7 @@ grpc::ServerUnaryReactor* NullAsrService::Recognize(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* NullAsrService::GetRivaSpeechRecognitionConfig(
     grpc::CallbackServerContext* call, const RivaSpeechRecognitionConfigRequest* request,
     RivaSpeechRecognitionConfigResponse* response) {
-  for (const char* type : {"online", "offline"}) {
-    const std::string name = std::string(kModelName) + "-" + type;
-    if (!request->model_name().empty() && request->model_name() != name) continue;
-    auto* config = response->add_model_config();
-    config->set_model_name(name);
-    auto& parameters = *config->mutable_parameters();
-    parameters["type"] = type;
-    parameters["language_code"] = "en-US";
-    parameters["engine"] = "null";
-    parameters["first_delay"] = script_.first.model().describe();
-  }
+  *response = null_asr_config(script_, request->model_name());
   auto* reactor = call->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

@@ -23,6 +23,15 @@ namespace voxperf::nullserver {
 
 namespace riva_asr = nvidia::riva::asr;
 
+// The null ASR answers, shared by NullAsrService and the nghttp2 listener (nghttp2_asr_server.h): a result of
+// the fixed transcript for `seconds` of audio processed; and the model list, filtered by `model_name`.
+nvidia::riva::asr::StreamingRecognizeResponse null_stream_result(bool final, double seconds);
+nvidia::riva::asr::RecognizeResponse null_recognize_response(double seconds);
+nvidia::riva::asr::RivaSpeechRecognitionConfigResponse null_asr_config(const NullScript& script,
+                                                                       const std::string& model_name);
+// Seconds of int16 PCM in `bytes` (a rate of 0 is the default 16 kHz).
+double pcm_seconds(std::size_t bytes, int sample_rate, int channels);
+
 // Unary methods on the callback API, StreamingRecognize on the async API.
 using MixedAsrService = riva_asr::RivaSpeechRecognition::WithCallbackMethod_Recognize<
     riva_asr::RivaSpeechRecognition::WithCallbackMethod_GetRivaSpeechRecognitionConfig<

@@ -7,6 +7,7 @@
 #include "harness/grpc/completion_queues.h"
 #include "harness/input_error.h"
 #include "server/http_listener.h"
+#include "server/null/nghttp2_asr_server.h"
 #include "server/null/null_kserve.h"
 #include "server/null/null_openai.h"
 #include "server/null/null_riva.h"
@@ -22,6 +23,13 @@ NullServer::NullServer(const NullServerOptions& options)
     : options_(options), script_(options.first_delay, options.later_delay, timers_, options.seed) {
   script_.tts_seconds_per_char = options_.tts_seconds_per_char;
   script_.llm_tokens = options_.llm_tokens;
+  if (options_.grpc_server == GrpcServer::kNghttp2) {
+    nghttp2_ = std::make_unique<Nghttp2AsrServer>(script_, options_.host, options_.port, options_.max_message_bytes,
+                                                  CompletionQueues::default_count());
+    port_ = nghttp2_->port();
+    start_http();
+    return;
+  }
   asr_ = std::make_unique<NullAsrService>(script_);
   tts_ = std::make_unique<NullTtsService>(script_);
   kserve_ = std::make_unique<NullKServeService>(script_);
@@ -50,9 +58,7 @@ NullServer::NullServer(const NullServerOptions& options)
   port_ = bound;
   stream_queues_ = std::make_unique<CompletionQueues>(std::move(owned_queues));
   for (auto* queue : stream_queues) asr_->serve_streams(queue);
-  http_ = std::make_unique<refserver::HttpListener>(options_.http_connections);
-  openai_ = std::make_unique<NullOpenAi>(script_, http_->server());
-  http_->start(options_.host, options_.http_port);
+  start_http();
   auto* health = server_->GetHealthCheckService();
   for (const char* service : {"", "nvidia.riva.asr.RivaSpeechRecognition", "nvidia.riva.tts.RivaSpeechSynthesis",
                               "inference.GRPCInferenceService"}) {
@@ -62,9 +68,20 @@ NullServer::NullServer(const NullServerOptions& options)
 
 NullServer::~NullServer() { shutdown(); }
 
+void NullServer::start_http() {
+  http_ = std::make_unique<refserver::HttpListener>(options_.http_connections);
+  openai_ = std::make_unique<NullOpenAi>(script_, http_->server());
+  http_->start(options_.host, options_.http_port);
+}
+
 void NullServer::shutdown() {
   if (stopped_) return;
   stopped_ = true;
+  if (nghttp2_) {
+    nghttp2_->stop();
+    http_->stop();
+    return;
+  }
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(std::chrono::system_clock::now());  // cancels what runs; its delayed answers still end it
   asr_->wait_streams_ended();
@@ -78,6 +95,11 @@ std::string NullServer::address() const { return host_port(options_.host, port_)
 std::string NullServer::http_address() const { return host_port(options_.host, http_->port()); }
 
 std::string NullServer::describe() const {
+  if (nghttp2_) {
+    return "null Riva ASR on nghttp2 (Recognize, StreamingRecognize, GetRivaSpeechRecognitionConfig) on " + address() +
+           ", null OpenAI API on " + http_address() + "; first answer after " + options_.first_delay.describe() +
+           " ms, each later one after " + options_.later_delay.describe() + " ms";
+  }
   return "null Riva ASR/TTS and KServe (model " + std::string(NullKServeService::kModelName) + ") on " + address() +
          ", null OpenAI API on " + http_address() + "; first answer after " +
          options_.first_delay.describe() + " ms, each later one after " + options_.later_delay.describe() + " ms";
