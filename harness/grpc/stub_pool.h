@@ -37,6 +37,10 @@ class GenericStubPool {
     for (std::size_t i = 0; i < channels.size(); ++i) stubs_.push_back(std::make_unique<Stub>(channels.channel(i)));
   }
   Stub& next() { return *stubs_[channels_.next_index()]; }
+  // The round-robin choice as an index, for a caller that groups its calls by channel.
+  std::size_t next_index() { return channels_.next_index(); }
+  Stub& at(std::size_t channel) { return *stubs_[channel]; }
+  std::size_t size() const { return stubs_.size(); }
 
  private:
   ChannelPool& channels_;

@@ -46,7 +46,8 @@ class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared
 
   void start() override {
     self_ = shared_from_this();  // released once Finish has completed
-    call_ = client_.stubs_.next().PrepareCall(&context_, streaming_recognize_method(), client_.queues_.next());
+    channel_ = client_.stubs_.next_index();
+    call_ = client_.stubs_.at(channel_).PrepareCall(&context_, streaming_recognize_method(), client_.queues_.next());
     call_->StartCall(nullptr);  // corked: completes nothing
     record_.sent = client_.clock_.now();
     call_->Write(frames_.config(), &write_done_);
@@ -54,6 +55,46 @@ class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared
   }
 
   void cancel() override { context_.TryCancel(); }
+
+  std::size_t channel() const { return channel_; }
+
+  // Writes the next chunk (with the half-close after the last). `buffered`: gRPC may hold it until a later
+  // write on the same channel goes out unbuffered, and sends them together.
+  void write_chunk(bool buffered = false) {
+    const grpc::ByteBuffer& chunk = frames_.chunk(next_chunk_);
+    const TimePoint now = client_.clock_.now();
+    if (next_chunk_ == 0) {
+      record_.first_chunk_sent = now;
+    } else if (client_.settings_.real_time) {
+      // Pacing is measured, not assumed: a client that falls behind its schedule shows up here (the case is
+      // then invalid: level_measurement.h), not as a slower server.
+      const auto lag = now - *record_.first_chunk_sent - chunk_offset(next_chunk_);
+      record_.chunk_lag_us.push_back(static_cast<std::int32_t>(
+          std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(lag).count(), 0, INT32_MAX)));
+    }
+    ++next_chunk_;
+    record_.chunks_sent = next_chunk_;
+    grpc::WriteOptions options;
+    if (buffered) options.set_buffer_hint();
+    if (next_chunk_ == frames_.chunks()) {
+      record_.last_chunk_sent = now;
+      call_->WriteLast(chunk, options, &write_done_);
+    } else {
+      call_->Write(chunk, options, &write_done_);
+    }
+  }
+
+  // For a chunk that came due: false when the server ended the stream while it waited, and then the write
+  // side is over too (nothing more to send).
+  bool still_sending() {
+    bool over;
+    {
+      std::lock_guard lock(mutex_);
+      over = reads_over_;
+    }
+    if (over) end_writes();
+    return !over;
+  }
 
  private:
   void on_write_done(bool ok) {
@@ -75,16 +116,7 @@ class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared
 
   void on_writes_done(bool) { end_writes(); }
 
-  void on_chunk_due() {
-    bool over;
-    {
-      std::lock_guard lock(mutex_);
-      over = reads_over_;
-    }
-    // The server ended the stream while this chunk waited: nothing more to send.
-    if (over) return end_writes();
-    write_chunk();
-  }
+  void on_chunk_due() { client_.queue_chunk(this); }
 
   void on_read_done(bool ok) {
     if (ok) {
@@ -123,28 +155,6 @@ class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared
     return std::chrono::duration_cast<Nanos>(client_.settings_.chunk * static_cast<double>(k));
   }
 
-  void write_chunk() {
-    const grpc::ByteBuffer& chunk = frames_.chunk(next_chunk_);
-    const TimePoint now = client_.clock_.now();
-    if (next_chunk_ == 0) {
-      record_.first_chunk_sent = now;
-    } else if (client_.settings_.real_time) {
-      // Pacing is measured, not assumed: a client that falls behind its schedule shows up here (the case is
-      // then invalid: level_measurement.h), not as a slower server.
-      const auto lag = now - *record_.first_chunk_sent - chunk_offset(next_chunk_);
-      record_.chunk_lag_us.push_back(static_cast<std::int32_t>(
-          std::clamp<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(lag).count(), 0, INT32_MAX)));
-    }
-    ++next_chunk_;
-    record_.chunks_sent = next_chunk_;
-    if (next_chunk_ == frames_.chunks()) {
-      record_.last_chunk_sent = now;
-      call_->WriteLast(chunk, grpc::WriteOptions(), &write_done_);
-    } else {
-      call_->Write(chunk, &write_done_);
-    }
-  }
-
   RivaAsrStreamClient& client_;
   const AsrStreamFrames& frames_;
   RequestRecord& record_;
@@ -154,6 +164,7 @@ class RivaAsrStreamClient::Stream final : public Call, public std::enable_shared
   StreamingRecognizeResponse response_;
   grpc::Status status_;
   std::size_t next_chunk_ = 0;
+  std::size_t channel_ = 0;
   std::mutex mutex_;
   bool writing_ = true;  // the write side: from the config message until the half-close or a failed write
   bool reads_over_ = false;
@@ -172,6 +183,36 @@ RivaAsrStreamClient::RivaAsrStreamClient(ChannelPool& channels, std::span<const 
   if (settings_.chunk <= Nanos::zero()) throw std::invalid_argument("streaming ASR chunk length must be positive");
   frames_.reserve(utterances_.size());
   for (const auto& utterance : utterances_) frames_.emplace_back(utterance, settings_);
+}
+
+// Each gRPC write that goes out on its own is a sendmsg of its own (and, on loopback, the receiver's work
+// too): at 10,000 paced streams, 62,500 a second from the timer thread. So a chunk that comes due is queued,
+// and one task, run after every task already due, writes the queue: each channel's chunks but the last
+// with gRPC's buffer hint, its last without, so that the channel's transport sends them in one write. The
+// task runs as soon as the timer thread is through what is due: an idle client writes each chunk at once
+// (a queue of one), a busy one writes more per pass, which is when it needs to.
+void RivaAsrStreamClient::queue_chunk(Stream* stream) {
+  due_chunks_.push_back(stream);
+  if (writing_due_chunks_queued_) return;
+  writing_due_chunks_queued_ = true;
+  timers_.at(clock_.now(), [this] { write_due_chunks(); });
+}
+
+void RivaAsrStreamClient::write_due_chunks() {
+  writing_due_chunks_queued_ = false;
+  std::vector<Stream*> due;
+  for (Stream* stream : due_chunks_) {
+    if (stream->still_sending()) due.push_back(stream);
+  }
+  due_chunks_.clear();
+  // Every buffered write must have an unbuffered one after it on its channel, or it waits.
+  std::vector<bool> later_on_channel(stubs_.size(), false);
+  std::vector<bool> buffered(due.size());
+  for (std::size_t i = due.size(); i-- > 0;) {
+    buffered[i] = later_on_channel[due[i]->channel()];
+    later_on_channel[due[i]->channel()] = true;
+  }
+  for (std::size_t i = 0; i < due.size(); ++i) due[i]->write_chunk(buffered[i]);
 }
 
 std::shared_ptr<Call> RivaAsrStreamClient::prepare(RequestRecord& record, std::function<void()> done) {

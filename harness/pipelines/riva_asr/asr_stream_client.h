@@ -29,6 +29,12 @@ class RivaAsrStreamClient final : public RequestClient {
 
  private:
   class Stream;
+  // The timer thread's chunks that came due in one pass, written together (see queue_chunk); touched by the
+  // timer thread only.
+  void queue_chunk(Stream* stream);
+  void write_due_chunks();
+  std::vector<Stream*> due_chunks_;
+  bool writing_due_chunks_queued_ = false;
   // Requests go out pre-serialized (frames_), answers are parsed as usual.
   GenericStubPool<grpc::ByteBuffer, nvidia::riva::asr::StreamingRecognizeResponse> stubs_;
   std::span<const Utterance> utterances_;
