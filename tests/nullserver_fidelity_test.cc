@@ -58,6 +58,23 @@ std::optional<inference::ModelStatistics> null_model_statistics(ChannelPool& poo
   return response.model_stats(0);
 }
 
+ChannelPool channels_of(const nullserver::NullServer& server) {
+  Endpoint endpoint;
+  endpoint.address = server.address();
+  endpoint.channels = 2;
+  return ChannelPool(endpoint);
+}
+
+LoadResult drive(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
+                 Nanos ramp = Nanos::zero()) {
+  LoadDriver driver(client, timers);
+  LoadSpec spec;
+  spec.concurrency = concurrency;
+  spec.requests = requests;
+  spec.ramp = ramp;
+  return driver.run(spec);
+}
+
 class NullServerFidelity : public ::testing::Test {
  protected:
   static nullserver::NullServerOptions options() {
@@ -67,21 +84,7 @@ class NullServerFidelity : public ::testing::Test {
     o.llm_tokens = 4;
     return o;
   }
-  ChannelPool channels() {
-    Endpoint endpoint;
-    endpoint.address = server_.address();
-    endpoint.channels = 2;
-    return ChannelPool(endpoint);
-  }
-  static LoadResult drive(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
-                          Nanos ramp = Nanos::zero()) {
-    LoadDriver driver(client, timers);
-    LoadSpec spec;
-    spec.concurrency = concurrency;
-    spec.requests = requests;
-    spec.ramp = ramp;
-    return driver.run(spec);
-  }
+  ChannelPool channels() { return channels_of(server_); }
   static WindowMetrics run(RequestClient& client, TimerQueue& timers, std::size_t concurrency, std::size_t requests,
                            Nanos ramp = Nanos::zero()) {
     const auto result = drive(client, timers, concurrency, requests, ramp);
@@ -111,12 +114,7 @@ void expect_paced_asr_streams_as_scripted(ChannelPool& pool, TimerQueue& timers)
   AsrSettings settings;
   settings.interim_results = true;
   RivaAsrStreamClient client(pool, utterances, settings, timers);
-  LoadDriver driver(client, timers);
-  LoadSpec spec;
-  spec.concurrency = 16;
-  spec.requests = 32;
-  spec.ramp = 160ms;
-  const auto result = driver.run(spec);
+  const auto result = drive(client, timers, 16, 32, 160ms);
   const auto m = summarize_window(result.records, result.window);
   ASSERT_EQ(m.completed, 32u);
   for (const auto& r : result.records) {
@@ -137,11 +135,7 @@ void expect_paced_asr_streams_as_scripted(ChannelPool& pool, TimerQueue& timers)
 void expect_offline_asr_as_scripted(ChannelPool& pool, TimerQueue& timers) {
   const auto utterances = one_silent_utterance();
   RivaAsrOfflineClient client(pool, utterances, AsrSettings{});
-  LoadDriver driver(client, timers);
-  LoadSpec spec;
-  spec.concurrency = 8;
-  spec.requests = 64;
-  const auto result = driver.run(spec);
+  const auto result = drive(client, timers, 8, 64);
   const auto m = summarize_window(result.records, result.window);
   ASSERT_EQ(m.completed, 64u) << (m.errors_by_status.empty() ? "" : m.errors_by_status.begin()->first);
   for (const auto& r : result.records) {
@@ -171,12 +165,6 @@ class NullServerOnNghttp2 : public NullServerFidelity {
     o.grpc_server = nullserver::GrpcServer::kNghttp2;
     o.max_message_bytes = max_message_bytes;
     return o;
-  }
-  ChannelPool channels_of(const nullserver::NullServer& server) {
-    Endpoint endpoint;
-    endpoint.address = server.address();
-    endpoint.channels = 2;
-    return ChannelPool(endpoint);
   }
 };
 

@@ -200,19 +200,13 @@ void RivaAsrStreamClient::queue_chunk(Stream* stream) {
 
 void RivaAsrStreamClient::write_due_chunks() {
   writing_due_chunks_queued_ = false;
-  std::vector<Stream*> due;
-  for (Stream* stream : due_chunks_) {
-    if (stream->still_sending()) due.push_back(stream);
-  }
+  std::erase_if(due_chunks_, [](Stream* stream) { return !stream->still_sending(); });
+  // Every buffered write must have an unbuffered one after it on its channel, or it waits: a chunk is
+  // buffered while more of its channel's are still to be written.
+  due_per_channel_.assign(stubs_.size(), 0);
+  for (Stream* stream : due_chunks_) ++due_per_channel_[stream->channel()];
+  for (Stream* stream : due_chunks_) stream->write_chunk(--due_per_channel_[stream->channel()] > 0);
   due_chunks_.clear();
-  // Every buffered write must have an unbuffered one after it on its channel, or it waits.
-  std::vector<bool> later_on_channel(stubs_.size(), false);
-  std::vector<bool> buffered(due.size());
-  for (std::size_t i = due.size(); i-- > 0;) {
-    buffered[i] = later_on_channel[due[i]->channel()];
-    later_on_channel[due[i]->channel()] = true;
-  }
-  for (std::size_t i = 0; i < due.size(); ++i) due[i]->write_chunk(buffered[i]);
 }
 
 std::shared_ptr<Call> RivaAsrStreamClient::prepare(RequestRecord& record, std::function<void()> done) {

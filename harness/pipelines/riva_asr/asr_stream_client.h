@@ -34,6 +34,7 @@ class RivaAsrStreamClient final : public RequestClient {
   void queue_chunk(Stream* stream);
   void write_due_chunks();
   std::vector<Stream*> due_chunks_;
+  std::vector<std::size_t> due_per_channel_;  // reused by every pass: no allocation on the pacer's path
   bool writing_due_chunks_queued_ = false;
   // Requests go out pre-serialized (frames_), answers are parsed as usual.
   GenericStubPool<grpc::ByteBuffer, nvidia::riva::asr::StreamingRecognizeResponse> stubs_;
